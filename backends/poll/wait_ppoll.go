@@ -1,0 +1,18 @@
+//go:build linux || openbsd
+
+package poll
+
+import (
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// wait calls ppoll, whose timespec gives the wait nanosecond resolution.
+func (s *Selector) wait(d time.Duration) (int, error) {
+	if d < 0 {
+		return unix.Ppoll(s.pfds, nil, nil)
+	}
+	s.ts = unix.NsecToTimespec(int64(d))
+	return unix.Ppoll(s.pfds, &s.ts, nil)
+}

@@ -1,0 +1,137 @@
+package conformance
+
+import (
+	"fmt"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/evloop/evloop/api"
+)
+
+// NewSelector opens a fresh selector for one case of [TestSelector].
+type NewSelector func() (api.Selector, error)
+
+// TB is the part of testing.TB the checks use. Both *testing.T and the
+// suite's own recorder satisfy it, so the same checks run under go test and
+// inside the suite's tests of itself.
+type TB interface {
+	Helper()
+	Errorf(format string, args ...any)
+	Fatalf(format string, args ...any)
+	Logf(format string, args ...any)
+}
+
+// recorder runs one case on a goroutine of its own, collecting what the
+// case reports so that a hung case can be abandoned and a broken
+// implementation's failures can be counted rather than fail the caller.
+type recorder struct {
+	mu       sync.Mutex
+	errors   []string
+	logs     []string
+	skip     string
+	cleanups []func()
+
+	// For the selector cases: descriptors a case closed itself, and the
+	// factory, for cases that open selectors of their own.
+	closed      map[int]bool
+	newSelector NewSelector
+}
+
+func (r *recorder) Helper() {}
+
+func (r *recorder) add(list *[]string, format string, args []any) {
+	msg := fmt.Sprintf(format, args...)
+	if _, file, line, ok := runtime.Caller(2); ok {
+		msg = fmt.Sprintf("%s:%d: %s", filepath.Base(file), line, msg)
+	}
+	r.mu.Lock()
+	*list = append(*list, msg)
+	r.mu.Unlock()
+}
+
+func (r *recorder) Errorf(format string, args ...any) { r.add(&r.errors, format, args) }
+func (r *recorder) Logf(format string, args ...any)   { r.add(&r.logs, format, args) }
+
+func (r *recorder) Fatalf(format string, args ...any) {
+	r.add(&r.errors, format, args)
+	runtime.Goexit()
+}
+
+// Skipf ends the case without failing it.
+func (r *recorder) Skipf(format string, args ...any) {
+	r.mu.Lock()
+	r.skip = fmt.Sprintf(format, args...)
+	r.mu.Unlock()
+	runtime.Goexit()
+}
+
+// Cleanup registers f to run after the case, last registered first.
+func (r *recorder) Cleanup(f func()) {
+	r.mu.Lock()
+	r.cleanups = append(r.cleanups, f)
+	r.mu.Unlock()
+}
+
+func (r *recorder) failed() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.errors) > 0
+}
+
+// run runs body under a watchdog: a case that has not finished within
+// limit is reported as hung and abandoned (its goroutine is left blocked;
+// its cleanups are not run, since they might unblock it mid-check).
+func run(limit time.Duration, body func(r *recorder)) *recorder {
+	r := new(recorder)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer func() {
+			if p := recover(); p != nil {
+				r.Errorf("panic: %v", p)
+			}
+		}()
+		body(r)
+	}()
+	timer := time.NewTimer(limit)
+	defer timer.Stop()
+	select {
+	case <-done:
+	case <-timer.C:
+		r.Errorf("hung: the case did not finish within %v (a wait that never returns?)", limit)
+		return r
+	}
+	r.mu.Lock()
+	cleanups := r.cleanups
+	r.cleanups = nil
+	r.mu.Unlock()
+	for i := len(cleanups) - 1; i >= 0; i-- {
+		cleanups[i]()
+	}
+	return r
+}
+
+// report hands what r collected to t.
+func (r *recorder) report(t *testing.T) {
+	t.Helper()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, m := range r.logs {
+		t.Log(m)
+	}
+	for _, m := range r.errors {
+		t.Error(m)
+	}
+	if r.skip != "" && len(r.errors) == 0 {
+		t.Skip(r.skip)
+	}
+}
+
+// A outcome is the result of one case, for the suite's tests of itself.
+type outcome struct {
+	name   string
+	errors []string
+}

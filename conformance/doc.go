@@ -1,0 +1,34 @@
+// Package conformance holds the suites every evloop part must pass, for
+// this module's implementations and for anyone else's.
+//
+// [TestSelector] pins down the [api.Selector] contract: registration and
+// its errors, level-triggered readiness on socket pairs and pipes, peer
+// close, timeouts that never end early (with sub-millisecond waits and
+// hundreds of signals aimed at the waiting thread), more than a thousand
+// descriptors, descriptors closed while registered, behaviour after Close,
+// descriptor leaks, and allocation-free Select. [TestTimerQueue] pins down
+// the [api.TimerQueue] contract: (deadline, insertion) order, never early,
+// never lost, Remove, NextDeadline and the far ends of int64, and compares
+// the queue with [ReferenceQueue] over 100 000 random operations (the seed
+// is logged, so a failure can be replayed). [FuzzTimerQueue] is the same
+// comparison driven by go test -fuzz.
+//
+// The suites are shaped like testing/fstest.TestFS and
+// golang.org/x/net/nettest.TestConn: one call with a factory, a named
+// subtest per case, a fresh instance per case, and messages that say what
+// was called, what came back and what was wanted:
+//
+//	func TestConformance(t *testing.T) {
+//		conformance.TestSelector(t, func() (api.Selector, error) { return mybackend.New() })
+//	}
+//
+// Each case runs on a goroutine of its own under a watchdog, so a wait
+// that never returns fails its case instead of hanging the test binary.
+//
+// The suites are tested themselves: this package's tests run them against
+// deliberately broken implementations (a queue that fires a nanosecond
+// early, one that breaks ties, one that forgets a Remove, one whose
+// NextDeadline is late, one that loses timers on a jump; a selector that
+// drops events, one that returns early from a timeout, one that surfaces
+// EINTR, one that forgets an Unregister) and require each to fail.
+package conformance

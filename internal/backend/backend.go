@@ -1,0 +1,104 @@
+//go:build unix
+
+// Package backend holds what every readiness backend needs and none should
+// write twice: argument checks that give the api's errors, and the
+// arithmetic of a wait that is interrupted and resumed.
+package backend
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"time"
+
+	"github.com/evloop/evloop/api"
+	"golang.org/x/sys/unix"
+)
+
+// CheckFd returns nil if fd is an open descriptor, and an error wrapping
+// unix.EBADF otherwise. It costs one fcntl(F_GETFD).
+func CheckFd(fd int) error {
+	if fd < 0 || fd > math.MaxInt32 {
+		return unix.EBADF
+	}
+	for {
+		_, err := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return os.NewSyscallError("fcntl", err)
+		}
+		return nil
+	}
+}
+
+// CheckInterest returns nil if in is a valid registration for a selector
+// accepting the mode bits modes.
+func CheckInterest(in, modes api.Interest) error {
+	if !in.Valid() {
+		return fmt.Errorf("%w: %v", api.ErrInterest, in)
+	}
+	if extra := in &^ (api.Directions | modes); extra != 0 {
+		return fmt.Errorf("%w: mode %v: %w", api.ErrInterest, extra, errors.ErrUnsupported)
+	}
+	return nil
+}
+
+// ErrShortBuffer is what Select returns for a buffer without spare
+// capacity.
+var ErrShortBuffer = fmt.Errorf("select: no spare capacity in the event buffer: %w", io.ErrShortBuffer)
+
+// origin anchors Now; time.Since reads the monotonic clock without
+// allocating.
+var origin = time.Now()
+
+// Now returns monotonic nanoseconds.
+func Now() int64 { return int64(time.Since(origin)) }
+
+// A Wait tracks a Select timeout across interrupted system calls, so that
+// a retry after EINTR waits only for what remains and a wait never ends
+// before its timeout.
+type Wait struct {
+	deadline int64 // on Now's scale; meaningless when forever
+	forever  bool
+}
+
+// StartWait begins a wait of d; d < 0 waits without limit.
+func StartWait(d time.Duration) Wait {
+	if d < 0 {
+		return Wait{forever: true}
+	}
+	now := Now()
+	if d > time.Duration(math.MaxInt64-now) {
+		return Wait{forever: true}
+	}
+	return Wait{deadline: now + int64(d)}
+}
+
+// Remaining returns the time left: negative for "without limit", zero once
+// the deadline has passed.
+func (w Wait) Remaining() time.Duration {
+	if w.forever {
+		return -1
+	}
+	if left := w.deadline - Now(); left > 0 {
+		return time.Duration(left)
+	}
+	return 0
+}
+
+// Millis converts a wait to poll(2)'s milliseconds, rounding up so the
+// kernel never wakes early; -1 for "without limit". Waits too long for an
+// int32 are cut to the longest one, which callers resume like an EINTR.
+func Millis(d time.Duration) int {
+	if d < 0 {
+		return -1
+	}
+	if d > (math.MaxInt32-1)*time.Millisecond {
+		return math.MaxInt32
+	}
+	return int((d + time.Millisecond - 1) / time.Millisecond)
+}

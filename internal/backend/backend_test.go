@@ -1,0 +1,91 @@
+//go:build unix
+
+package backend
+
+import (
+	"errors"
+	"io/fs"
+	"math"
+	"testing"
+	"time"
+
+	"github.com/evloop/evloop/api"
+	"golang.org/x/sys/unix"
+)
+
+func TestMillisRoundsUp(t *testing.T) {
+	for _, c := range []struct {
+		d    time.Duration
+		want int
+	}{
+		{-1, -1},
+		{0, 0},
+		{1, 1},
+		{time.Millisecond, 1},
+		{time.Millisecond + 1, 2},
+		{1500 * time.Microsecond, 2},
+		{time.Second, 1000},
+		{math.MaxInt64, math.MaxInt32},
+		{time.Duration(math.MaxInt32) * time.Millisecond, math.MaxInt32},
+	} {
+		if got := Millis(c.d); got != c.want {
+			t.Errorf("Millis(%v) = %d; want %d", c.d, got, c.want)
+		}
+	}
+}
+
+func TestWait(t *testing.T) {
+	if got := StartWait(-1).Remaining(); got >= 0 {
+		t.Errorf("StartWait(-1).Remaining() = %v; want negative (no limit)", got)
+	}
+	if got := StartWait(math.MaxInt64).Remaining(); got >= 0 {
+		t.Errorf("StartWait(MaxInt64).Remaining() = %v; want negative: an overflowing deadline means no limit", got)
+	}
+	if got := StartWait(0).Remaining(); got != 0 {
+		t.Errorf("StartWait(0).Remaining() = %v; want 0", got)
+	}
+	w := StartWait(time.Hour)
+	if got := w.Remaining(); got <= 0 || got > time.Hour {
+		t.Errorf("StartWait(1h).Remaining() = %v; want in (0, 1h]", got)
+	}
+	w = StartWait(time.Millisecond)
+	start := time.Now()
+	for w.Remaining() > 0 {
+	}
+	if took := time.Since(start); took < time.Millisecond {
+		t.Errorf("Remaining() reached 0 after %v; want no sooner than 1ms", took)
+	}
+}
+
+func TestCheckInterest(t *testing.T) {
+	if err := CheckInterest(api.Readable|api.Writable, 0); err != nil {
+		t.Errorf("CheckInterest(r|w) = %v; want nil", err)
+	}
+	if err := CheckInterest(api.Readable|api.EdgeTriggered, api.EdgeTriggered); err != nil {
+		t.Errorf("CheckInterest(r|et) with et declared = %v; want nil", err)
+	}
+	err := CheckInterest(api.Readable|api.OneShot, api.EdgeTriggered)
+	if !errors.Is(err, errors.ErrUnsupported) || !errors.Is(err, api.ErrInterest) {
+		t.Errorf("CheckInterest(r|oneshot) without oneshot = %v; want ErrInterest and ErrUnsupported", err)
+	}
+	if err := CheckInterest(api.HangUp, 0); !errors.Is(err, fs.ErrInvalid) {
+		t.Errorf("CheckInterest(hup) = %v; want fs.ErrInvalid", err)
+	}
+}
+
+func TestCheckFd(t *testing.T) {
+	var p [2]int
+	if err := unix.Pipe(p[:]); err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(p[1])
+	if err := CheckFd(p[0]); err != nil {
+		t.Errorf("CheckFd(open pipe) = %v; want nil", err)
+	}
+	unix.Close(p[0])
+	for _, fd := range []int{p[0], -1, math.MaxInt32 + 1} {
+		if err := CheckFd(fd); !errors.Is(err, unix.EBADF) {
+			t.Errorf("CheckFd(%d) = %v; want EBADF", fd, err)
+		}
+	}
+}
