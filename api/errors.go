@@ -26,6 +26,10 @@ var (
 	// errors.ErrUnsupported). It matches fs.ErrInvalid.
 	ErrInterest = fmt.Errorf("evloop: invalid interest: %w", fs.ErrInvalid)
 
+	// ErrUnknown is returned by the registries (backends.New, timers.New)
+	// for a name they do not know. It matches fs.ErrNotExist.
+	ErrUnknown = fmt.Errorf("evloop: unknown implementation: %w", fs.ErrNotExist)
+
 	// ErrNilTimer is returned by TimerQueue.Push for a nil timer. It matches
 	// fs.ErrInvalid.
 	ErrNilTimer = fmt.Errorf("evloop: nil timer: %w", fs.ErrInvalid)

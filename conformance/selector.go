@@ -92,7 +92,11 @@ var selectorCases = []selectorCase{
 	{name: "ShortBuffer", fn: testShortBuffer},
 	{name: "BufferCapacity", fn: testBufferCapacity},
 	{name: "ManyDescriptors", limit: 60 * time.Second, fn: testManyDescriptors},
+	{name: "HighDescriptor", fn: testHighDescriptor},
 	{name: "ClosedWhileRegistered", fn: testClosedWhileRegistered},
+	{name: "ReuseAfterUnregister", fn: testReuseAfterUnregister},
+	{name: "UnregisterWithEventInBuffer", fn: testUnregisterInBatch},
+	{name: "StaleRegistrationOfDuplicate", fn: testStaleDuplicate},
 	{name: "AfterClose", fn: testAfterClose},
 	{name: "CloseReleasesDescriptors", fn: testCloseReleases},
 	{name: "SelectAllocs", fn: testSelectAllocs},
@@ -663,6 +667,127 @@ func raiseFileLimit(t *recorder, n uint64) {
 }
 
 func setLimit[T int64 | uint64](p *T, n uint64) { *p = T(n) }
+
+// moveTo makes fd's open file description appear at number target (which
+// must be free) and closes fd, as the kernel does when it reuses a number.
+func moveTo(t *recorder, fd, target int) {
+	t.Helper()
+	if err := unix.Dup2(fd, target); err != nil {
+		t.Fatalf("dup2(%d, %d): %v", fd, target, err)
+	}
+	closeNow(t, fd)
+	t.mu.Lock()
+	delete(t.closed, target)
+	t.mu.Unlock()
+	closeLater(t, target)
+}
+
+// testHighDescriptor registers descriptor 5000: no backend may be limited
+// to FD_SETSIZE where the platform is not.
+func testHighDescriptor(t *recorder, s api.Selector) {
+	const high = 5000
+	raiseFileLimit(t, high+1)
+	if _, err := unix.FcntlInt(high, unix.F_GETFD, 0); err == nil {
+		t.Skipf("descriptor %d is already in use", high)
+	}
+	a, b := socketPair(t)
+	moveTo(t, a, high)
+	if err := s.Register(high, api.Readable); err != nil {
+		if errors.Is(err, errors.ErrUnsupported) {
+			t.Skipf("Register(%d) = %v: refused at registration, as the contract allows where the platform cannot take it", high, err)
+		}
+		t.Fatalf("Register(%d) = %v; want nil", high, err)
+	}
+	expectNone(t, s, high)
+	write(t, b, "x")
+	expect(t, s, time.Second, high, api.Readable, api.Readable)
+	if err := s.Unregister(high); err != nil {
+		t.Errorf("Unregister(%d) = %v; want nil", high, err)
+	}
+}
+
+// testReuseAfterUnregister unregisters and closes a ready descriptor, lets
+// its number be reused, and registers the new one: nothing of the old
+// registration may be reported as the new one's.
+func testReuseAfterUnregister(t *recorder, s api.Selector) {
+	a, b := socketPair(t)
+	register(t, s, a, api.Readable)
+	write(t, b, "x")
+	expect(t, s, 0, a, api.Readable, api.Readable)
+	if err := s.Unregister(a); err != nil {
+		t.Fatalf("Unregister(%d) = %v", a, err)
+	}
+	closeNow(t, a)
+	c, _ := socketPair(t)
+	if c != a {
+		moveTo(t, c, a)
+	}
+	register(t, s, a, api.Readable)
+	expectNone(t, s, a) // the new socket has no data
+	if err := s.Modify(a, api.Writable); err != nil {
+		t.Fatalf("Modify(%d, w) = %v", a, err)
+	}
+	expect(t, s, 0, a, api.Writable, api.Writable)
+}
+
+// testUnregisterInBatch unregisters a descriptor whose event is already in
+// the caller's buffer, as a callback earlier in the batch would: the
+// selector must forget it at once.
+func testUnregisterInBatch(t *recorder, s api.Selector) {
+	a, b := socketPair(t)
+	c, d := socketPair(t)
+	register(t, s, a, api.Readable)
+	register(t, s, c, api.Readable)
+	write(t, b, "x")
+	write(t, d, "x")
+	evs := sel(t, s, 0)
+	if len(evs) != 2 {
+		t.Fatalf("Select(timeout=0) = %v; want 2 events", evs)
+	}
+	// "Run" the first event's callback, which unregisters the other one.
+	other := evs[1].Fd
+	if err := s.Unregister(other); err != nil {
+		t.Fatalf("Unregister(%d) with its event in the buffer = %v; want nil", other, err)
+	}
+	for range 3 {
+		if got, ok := find(t, sel(t, s, 0), other); ok {
+			t.Fatalf("fd %d reported ready (%v) after Unregister", other, got)
+		}
+	}
+	if err := s.Unregister(other); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("second Unregister(%d) = %v; want fs.ErrNotExist", other, err)
+	}
+}
+
+// testStaleDuplicate closes a registered descriptor while a duplicate of
+// it stays open, then registers a new file under the same number. epoll
+// keeps watching the old file (epoll(7)); its events must not be reported
+// as the new registration's.
+func testStaleDuplicate(t *recorder, s api.Selector) {
+	a, b := socketPair(t)
+	register(t, s, a, api.Readable)
+	dup, err := unix.Dup(a)
+	if err != nil {
+		t.Fatalf("dup: %v", err)
+	}
+	closeLater(t, dup)
+	closeNow(t, a) // without Unregister: the old file lives on through dup
+	if err := s.Unregister(a); err != nil {
+		t.Fatalf("Unregister(%d) after close = %v; want nil", a, err)
+	}
+	write(t, b, "x") // the old file is readable now
+	c, _ := socketPair(t)
+	if c != a {
+		moveTo(t, c, a)
+	}
+	register(t, s, a, api.Readable)
+	evs := sel(t, s, 10*time.Millisecond)
+	if got, ok := find(t, evs, a); ok {
+		t.Errorf("Select = %v: fd %d reported %v, but its new file has no data; the event belongs to the old registration", evs, a, got)
+	}
+	closeNow(t, dup) // the old file is gone now
+	expectNone(t, s, a)
+}
 
 // testClosedWhileRegistered closes a registered descriptor without
 // unregistering it: the selector must not fail, spin or stop serving the

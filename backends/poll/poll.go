@@ -121,19 +121,19 @@ func (s *Selector) Select(events []api.Event, timeout time.Duration) ([]api.Even
 	}
 	w := backend.StartWait(timeout)
 	for {
-		n, err := s.wait(w.Remaining())
+		n, err := s.wait(w.Left())
 		switch {
 		case err == unix.EINTR:
-			continue
+			w.Resume()
 		case err != nil:
 			return events, fmt.Errorf("poll: select: %w", err)
 		case n > 0:
 			return s.collect(events, n), nil
-		case w.Remaining() == 0:
+		case !w.Resume():
 			return events, nil
 		}
-		// The kernel woke before the deadline on our clock (or a wait too
-		// long for poll's int was cut short): wait for the rest.
+		// Interrupted, or woken before the deadline on our clock (a wait
+		// too long for poll's int is cut short): wait for the rest.
 	}
 }
 

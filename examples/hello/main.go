@@ -1,8 +1,9 @@
 //go:build unix
 
 // Command hello is the smallest event loop that evloop's parts make: it
-// waits on a pipe through the poll selector and fires timers from the heap
-// queue, computing each wait from the next deadline, as asyncio's
+// waits on a pipe through the default selector (epoll on Linux; set
+// EVLOOP_BACKEND=poll or select to try another) and fires timers from the
+// heap queue, computing each wait from the next deadline, as asyncio's
 // _run_once does. (The full loop, package loop, does the same with
 // callbacks, cancellation and a thread-safe wake-up.)
 //
@@ -17,7 +18,7 @@ import (
 	"time"
 
 	"github.com/evloop/evloop/api"
-	"github.com/evloop/evloop/backends/poll"
+	"github.com/evloop/evloop/backends"
 	"github.com/evloop/evloop/timers/heap"
 	"golang.org/x/sys/unix"
 )
@@ -29,7 +30,7 @@ func main() {
 }
 
 func run(out io.Writer) error {
-	sel, err := poll.New()
+	sel, err := backends.NewDefault()
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@
 package main
 
 import (
+	"github.com/evloop/evloop/backends"
 	"strings"
 	"testing"
 )
@@ -13,7 +14,7 @@ func TestHello(t *testing.T) {
 		t.Fatalf("run() = %v", err)
 	}
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
-	want := []string{"timer: 10ms", "timer: 20ms", "read \"hello, world\"", "timer: 50ms, stopping", "done: selector poll, 0 timers left"}
+	want := []string{"timer: 10ms", "timer: 20ms", "read \"hello, world\"", "timer: 50ms, stopping", "done: selector " + backends.Default() + ", 0 timers left"}
 	if len(lines) != len(want) {
 		t.Fatalf("output:\n%s\nwant %d lines", out.String(), len(want))
 	}

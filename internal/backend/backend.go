@@ -60,34 +60,44 @@ func Now() int64 { return int64(time.Since(origin)) }
 
 // A Wait tracks a Select timeout across interrupted system calls, so that
 // a retry after EINTR waits only for what remains and a wait never ends
-// before its timeout.
+// before its timeout. It reads the clock once when it starts (only for a
+// positive timeout) and again only when a wait must be resumed, so the
+// common case, a wait ended by an event, costs one clock read at most.
 type Wait struct {
-	deadline int64 // on Now's scale; meaningless when forever
-	forever  bool
+	deadline int64         // on Now's scale, for a positive timeout
+	left     time.Duration // what the next system call should wait; <0 without limit
 }
 
 // StartWait begins a wait of d; d < 0 waits without limit.
 func StartWait(d time.Duration) Wait {
-	if d < 0 {
-		return Wait{forever: true}
+	if d <= 0 {
+		return Wait{left: max(d, -1)}
 	}
 	now := Now()
 	if d > time.Duration(math.MaxInt64-now) {
-		return Wait{forever: true}
+		return Wait{left: -1}
 	}
-	return Wait{deadline: now + int64(d)}
+	return Wait{deadline: now + int64(d), left: d}
 }
 
-// Remaining returns the time left: negative for "without limit", zero once
-// the deadline has passed.
-func (w Wait) Remaining() time.Duration {
-	if w.forever {
-		return -1
+// Left returns what the next system call should wait: negative for
+// without limit, zero to poll.
+func (w *Wait) Left() time.Duration { return w.left }
+
+// Resume recomputes the time left after a wait that ended without an
+// event (interrupted, or woken early on this clock) and reports whether
+// any is left. A wait without limit always has time left; a poll never.
+func (w *Wait) Resume() bool {
+	if w.left <= 0 {
+		return w.left < 0
 	}
-	if left := w.deadline - Now(); left > 0 {
-		return time.Duration(left)
+	left := time.Duration(w.deadline - Now())
+	if left <= 0 {
+		w.left = 0
+		return false
 	}
-	return 0
+	w.left = left
+	return true
 }
 
 // Millis converts a wait to poll(2)'s milliseconds, rounding up so the

@@ -35,25 +35,30 @@ func TestMillisRoundsUp(t *testing.T) {
 }
 
 func TestWait(t *testing.T) {
-	if got := StartWait(-1).Remaining(); got >= 0 {
-		t.Errorf("StartWait(-1).Remaining() = %v; want negative (no limit)", got)
+	forever := StartWait(-5)
+	if forever.Left() >= 0 || !forever.Resume() || forever.Left() >= 0 {
+		t.Errorf("StartWait(-5): Left() = %v, want negative (no limit), and Resume() true", forever.Left())
 	}
-	if got := StartWait(math.MaxInt64).Remaining(); got >= 0 {
-		t.Errorf("StartWait(MaxInt64).Remaining() = %v; want negative: an overflowing deadline means no limit", got)
+	if w := StartWait(math.MaxInt64); w.Left() >= 0 {
+		t.Errorf("StartWait(MaxInt64).Left() = %v; want negative: an overflowing deadline means no limit", w.Left())
 	}
-	if got := StartWait(0).Remaining(); got != 0 {
-		t.Errorf("StartWait(0).Remaining() = %v; want 0", got)
+	poll := StartWait(0)
+	if poll.Left() != 0 || poll.Resume() {
+		t.Errorf("StartWait(0): Left() = %v, Resume() = true; want 0 and false", poll.Left())
 	}
 	w := StartWait(time.Hour)
-	if got := w.Remaining(); got <= 0 || got > time.Hour {
-		t.Errorf("StartWait(1h).Remaining() = %v; want in (0, 1h]", got)
+	if w.Left() != time.Hour {
+		t.Errorf("StartWait(1h).Left() = %v; want 1h before any resume", w.Left())
+	}
+	if !w.Resume() || w.Left() <= 0 || w.Left() >= time.Hour {
+		t.Errorf("StartWait(1h) resumed: Left() = %v; want in (0, 1h)", w.Left())
 	}
 	w = StartWait(time.Millisecond)
 	start := time.Now()
-	for w.Remaining() > 0 {
+	for w.Resume() {
 	}
-	if took := time.Since(start); took < time.Millisecond {
-		t.Errorf("Remaining() reached 0 after %v; want no sooner than 1ms", took)
+	if took := time.Since(start); took < time.Millisecond || w.Left() != 0 {
+		t.Errorf("Resume() became false after %v with Left() = %v; want no sooner than 1ms, and 0", took, w.Left())
 	}
 }
 

@@ -1,0 +1,5 @@
+//go:build evloop_epoll && !evloop_poll && !evloop_select
+
+package backends
+
+const buildDefault = "epoll"

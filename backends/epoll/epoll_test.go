@@ -1,0 +1,26 @@
+//go:build linux
+
+package epoll
+
+import (
+	"testing"
+
+	"github.com/evloop/evloop/api"
+	"github.com/evloop/evloop/conformance"
+)
+
+func TestConformance(t *testing.T) {
+	conformance.TestSelector(t, func() (api.Selector, error) { return New() })
+}
+
+// TestConformanceEpollPwait runs the suite on the fallback a kernel before
+// 5.11 takes: millisecond waits, rounded up.
+func TestConformanceEpollPwait(t *testing.T) {
+	conformance.TestSelector(t, func() (api.Selector, error) {
+		s, err := New()
+		if s != nil {
+			s.pwait2 = false
+		}
+		return s, err
+	})
+}

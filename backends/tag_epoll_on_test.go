@@ -1,0 +1,5 @@
+//go:build evloop_epoll
+
+package backends_test
+
+const tagEpoll = true

@@ -1,0 +1,5 @@
+//go:build evloop_kqueue
+
+package backends_test
+
+const tagKqueue = true

@@ -1,0 +1,5 @@
+//go:build evloop_poll
+
+package backends_test
+
+const tagPoll = true

@@ -1,0 +1,5 @@
+//go:build !evloop_select
+
+package backends_test
+
+const tagSelect = false

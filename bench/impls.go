@@ -1,0 +1,31 @@
+//go:build unix
+
+package bench
+
+import (
+	"testing"
+
+	"github.com/evloop/evloop/backends"
+)
+
+// A DispatchImpl is one implementation of W1.
+type DispatchImpl struct {
+	Name string
+	Run  func(b *testing.B, fds, active int)
+}
+
+// DispatchImpls lists W1's implementations on this platform: every
+// backend, then the floors.
+func DispatchImpls() []DispatchImpl {
+	var impls []DispatchImpl
+	for _, name := range backends.Names() {
+		impls = append(impls, DispatchImpl{name, func(b *testing.B, fds, active int) {
+			sel, err := backends.New(name)
+			if err != nil {
+				b.Fatal(err)
+			}
+			Dispatch(b, sel, fds, active)
+		}})
+	}
+	return append(impls, dispatchFloors...)
+}

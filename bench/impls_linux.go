@@ -1,0 +1,7 @@
+package bench
+
+var dispatchFloors = []DispatchImpl{
+	{"raw-epoll", RawEpoll},
+	{"raw-poll", RawPoll},
+	{"raw-select", RawSelect},
+}

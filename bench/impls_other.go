@@ -1,0 +1,8 @@
+//go:build unix && !linux
+
+package bench
+
+var dispatchFloors = []DispatchImpl{
+	{"raw-poll", RawPoll},
+	{"raw-select", RawSelect},
+}
