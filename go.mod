@@ -3,3 +3,5 @@ module github.com/evloop/evloop
 go 1.26.0
 
 require golang.org/x/sys v0.50.0
+
+require github.com/tidwall/btree v1.8.2 // indirect

@@ -38,6 +38,9 @@ type recorder struct {
 	// factory, for cases that open selectors of their own.
 	closed      map[int]bool
 	newSelector NewSelector
+
+	// For the timer cases: the allocations per operation allowed.
+	allocBudget float64
 }
 
 func (r *recorder) Helper() {}

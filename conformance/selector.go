@@ -887,7 +887,7 @@ func testSelectAllocs(t *recorder, s api.Selector) {
 	buf := make([]api.Event, 0, 16)
 	for _, timeout := range []time.Duration{0, time.Microsecond} {
 		var err error
-		allocs := testing.AllocsPerRun(200, func() {
+		allocs := allocsPerRun(200, func() {
 			buf, err = s.Select(buf[:0], timeout)
 		})
 		if err != nil {

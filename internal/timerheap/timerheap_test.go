@@ -1,4 +1,4 @@
-package heap
+package timerheap
 
 import (
 	"testing"
@@ -8,10 +8,10 @@ import (
 
 // A burst of timers must not pin its array once it has drained.
 func TestShrinksAfterBurst(t *testing.T) {
-	q := New()
+	var q Heap
 	ts := make([]api.Timer, 1_000_000)
 	for i := range ts {
-		ts[i].Deadline = int64(i * 7919 % 1_000_003)
+		ts[i].Q.When, ts[i].Q.Seq = int64(i*7919%1_000_003), uint64(i)
 		q.Push(&ts[i])
 	}
 	grown := cap(q.a)
@@ -31,7 +31,7 @@ func TestShrinksAfterBurst(t *testing.T) {
 // The heap property and the positions the timers carry must hold after
 // every kind of change.
 func TestInvariants(t *testing.T) {
-	q := New()
+	var q Heap
 	ts := make([]api.Timer, 300)
 	check := func(when string) {
 		t.Helper()
@@ -45,7 +45,7 @@ func TestInvariants(t *testing.T) {
 		}
 	}
 	for i := range ts {
-		ts[i].Deadline = int64(i * 37 % 101)
+		ts[i].Q.When, ts[i].Q.Seq = int64(i*37%101), uint64(i)
 		q.Push(&ts[i])
 	}
 	check("after pushes")
@@ -54,10 +54,15 @@ func TestInvariants(t *testing.T) {
 	}
 	check("after removes")
 	for i := 1; i < len(ts); i += 4 {
-		ts[i].Deadline = -int64(i)
+		q.Remove(&ts[i])
+		ts[i].Q.When = -int64(i)
 		q.Push(&ts[i])
 	}
 	check("after moves")
-	q.Expire(50, func(*api.Timer) {})
-	check("after expire")
+	for q.PopDue(50) != nil {
+	}
+	check("after popping the due")
+	if w, ok := q.Min(); ok && w <= 50 {
+		t.Errorf("Min() = %d after popping everything due at 50", w)
+	}
 }
