@@ -72,7 +72,6 @@ type Queue struct {
 	inWheel  int
 	due      timerheap.Heap // timers whose tick is <= cur
 	seq      uint64
-	clocked  bool // an Expire has told the wheel what time it is
 	moved    int  // timers taken out of slots by cascades, for tests of the cost
 }
 
@@ -87,7 +86,12 @@ func New(opts *Options) (*Queue, error) {
 	if tick < 0 {
 		return nil, fmt.Errorf("wheel: tick %v: must be positive", tick)
 	}
-	return &Queue{tick: int64(tick)}, nil
+	q := &Queue{tick: int64(tick)}
+	// Until an Expire says what time it is, assume the clock's origin:
+	// the loop's clock starts at zero, so timers pushed before the first
+	// Expire go into the wheel, not the heap.
+	q.cur = q.tickOf(0)
+	return q, nil
 }
 
 // tickOf maps a deadline to its tick, as an unsigned number that keeps
@@ -125,14 +129,7 @@ func (q *Queue) Push(t *api.Timer) error {
 	q.Remove(t)
 	q.seq++
 	t.Q.Seq, t.Q.When = q.seq, t.Deadline
-	tk := q.tickOf(t.Deadline)
-	if q.Len() == 0 && !q.clocked {
-		// An empty wheel may take any current tick. Without an Expire
-		// yet to say what time it is, take this timer's: the timers that
-		// follow are placed relative to it.
-		q.cur = tk
-	}
-	q.file(t, tk)
+	q.file(t, q.tickOf(t.Deadline))
 	return nil
 }
 
@@ -264,7 +261,6 @@ func (q *Queue) advance(target uint64) {
 // Expire implements [api.TimerQueue].
 func (q *Queue) Expire(now int64, fn func(*api.Timer)) int {
 	tk := q.tickOf(now)
-	q.clocked = true
 	if q.Len() == 0 {
 		q.cur = tk // an empty wheel may take any current tick, even an earlier one
 		return 0
