@@ -79,12 +79,14 @@ func (q *Queue) Remove(t *api.Timer) bool {
 	if t == nil || !t.Queued() {
 		return false
 	}
-	key := item{t.Q.When, t.Q.Seq, nil}
-	got, ok := q.tree.Get(key)
-	if !ok || got.t != t {
-		return false // not this queue's
+	got, ok := q.tree.Delete(item{t.Q.When, t.Q.Seq, nil})
+	if !ok {
+		return false
 	}
-	q.tree.Delete(key)
+	if got.t != t { // another queue's timer with the same key: put it back
+		q.tree.Set(got)
+		return false
+	}
 	t.Q.Pos = 0
 	if q.min.t == t {
 		q.min, _ = q.tree.Min()
