@@ -30,6 +30,14 @@ var (
 	// for a name they do not know. It matches fs.ErrNotExist.
 	ErrUnknown = fmt.Errorf("evloop: unknown implementation: %w", fs.ErrNotExist)
 
+	// ErrRunning is returned by a loop's Run, RunOnce and Close while the
+	// loop is running.
+	ErrRunning = errors.New("evloop: loop is running")
+
+	// ErrNilCallback is returned for a nil callback. It matches
+	// fs.ErrInvalid.
+	ErrNilCallback = fmt.Errorf("evloop: nil callback: %w", fs.ErrInvalid)
+
 	// ErrNilTimer is returned by TimerQueue.Push for a nil timer. It matches
 	// fs.ErrInvalid.
 	ErrNilTimer = fmt.Errorf("evloop: nil timer: %w", fs.ErrInvalid)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -82,6 +83,14 @@ func (r *recorder) failed() bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return len(r.errors) > 0
+}
+
+// outcome returns what the case reported so far; an abandoned case may
+// still be adding to it.
+func (r *recorder) outcome(name string) outcome {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return outcome{name, slices.Clone(r.errors)}
 }
 
 // run runs body under a watchdog: a case that has not finished within

@@ -82,7 +82,7 @@ type timerCase struct {
 }
 
 func runTimerCase(c timerCase, newQueue NewTimerQueue, opts *TimerQueueOptions) *recorder {
-	return run(defaultLimit, func(r *recorder) {
+	return run(caseLimit, func(r *recorder) {
 		r.allocBudget = opts.AllocsPerOp
 		q := newQueue()
 		if q == nil {
@@ -96,7 +96,7 @@ func runTimerSuite(newQueue NewTimerQueue) []outcome {
 	var failed []outcome
 	for _, c := range timerCases {
 		if r := runTimerCase(c, newQueue, new(TimerQueueOptions)); r.failed() {
-			failed = append(failed, outcome{c.name, r.errors})
+			failed = append(failed, r.outcome(c.name))
 		}
 	}
 	return failed

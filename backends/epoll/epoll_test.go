@@ -1,26 +1,21 @@
 //go:build linux
 
-package epoll
+package epoll_test
 
 import (
 	"testing"
 
 	"github.com/evloop/evloop/api"
+	"github.com/evloop/evloop/backends/epoll"
 	"github.com/evloop/evloop/conformance"
 )
 
 func TestConformance(t *testing.T) {
-	conformance.TestSelector(t, func() (api.Selector, error) { return New() })
+	conformance.TestSelector(t, func() (api.Selector, error) { return epoll.New() })
 }
 
 // TestConformanceEpollPwait runs the suite on the fallback a kernel before
 // 5.11 takes: millisecond waits, rounded up.
 func TestConformanceEpollPwait(t *testing.T) {
-	conformance.TestSelector(t, func() (api.Selector, error) {
-		s, err := New()
-		if s != nil {
-			s.pwait2 = false
-		}
-		return s, err
-	})
+	conformance.TestSelector(t, func() (api.Selector, error) { return epoll.NewFallback() })
 }

@@ -55,6 +55,9 @@ func New(opts *Options) *Queue {
 	return &Queue{tree: tbtree.NewBTreeGOptions(less, o)}
 }
 
+// Name returns "btree", the name the timers registry knows it by.
+func (q *Queue) Name() string { return "btree" }
+
 // Len implements [api.TimerQueue].
 func (q *Queue) Len() int { return q.tree.Len() }
 

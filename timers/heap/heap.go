@@ -27,6 +27,9 @@ var _ api.TimerQueue = (*Queue)(nil)
 // New returns an empty queue.
 func New() *Queue { return &Queue{} }
 
+// Name returns "heap", the name the timers registry knows it by.
+func (q *Queue) Name() string { return "heap" }
+
 // Len implements [api.TimerQueue].
 func (q *Queue) Len() int { return q.h.Len() }
 

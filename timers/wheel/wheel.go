@@ -72,7 +72,7 @@ type Queue struct {
 	inWheel  int
 	due      timerheap.Heap // timers whose tick is <= cur
 	seq      uint64
-	moved    int  // timers taken out of slots by cascades, for tests of the cost
+	moved    int // timers taken out of slots by cascades, for tests of the cost
 }
 
 var _ api.TimerQueue = (*Queue)(nil)
@@ -117,6 +117,9 @@ func (q *Queue) startOf(u uint64) int64 {
 	}
 	return t * q.tick
 }
+
+// Name returns "wheel", the name the timers registry knows it by.
+func (q *Queue) Name() string { return "wheel" }
 
 // Len implements [api.TimerQueue].
 func (q *Queue) Len() int { return q.inWheel + q.due.Len() }

@@ -1,0 +1,156 @@
+package loop
+
+import (
+	"fmt"
+
+	"github.com/evloop/evloop/api"
+	"golang.org/x/sys/unix"
+)
+
+// fdRecord holds a descriptor's callbacks. The selector has one
+// registration per descriptor, whose interest is the union of the
+// directions with a callback.
+type fdRecord struct {
+	reader, writer func()
+	rseq, wseq     uint64 // ready-queue entries queued for them, if any
+	interest       api.Interest
+}
+
+// AddReader calls fn whenever fd is readable (level-triggered: again in
+// every iteration while it stays readable), until RemoveReader. A reader
+// already set for fd is replaced, and if it was due in this iteration it
+// no longer runs. Errors from the selector (a bad descriptor matches
+// unix.EBADF) are returned and change nothing.
+func (l *Loop) AddReader(fd int, fn func()) error {
+	return l.add(fd, fn, api.Readable)
+}
+
+// AddWriter is AddReader for writability.
+func (l *Loop) AddWriter(fd int, fn func()) error {
+	return l.add(fd, fn, api.Writable)
+}
+
+// RemoveReader stops calling fd's reader and reports whether there was
+// one. A reader due in this iteration no longer runs.
+func (l *Loop) RemoveReader(fd int) (bool, error) {
+	return l.remove(fd, api.Readable)
+}
+
+// RemoveWriter is RemoveReader for the writer.
+func (l *Loop) RemoveWriter(fd int) (bool, error) {
+	return l.remove(fd, api.Writable)
+}
+
+func (l *Loop) add(fd int, fn func(), dir api.Interest) error {
+	what := "add reader"
+	if dir == api.Writable {
+		what = "add writer"
+	}
+	if err := l.check(fn); err != nil {
+		return fmt.Errorf("loop: %s fd %d: %w", what, fd, err)
+	}
+	if fd < 0 || fd == l.wake.Fd() {
+		return fmt.Errorf("loop: %s fd %d: %w", what, fd, unix.EBADF)
+	}
+	for fd >= len(l.fds) {
+		l.fds = append(l.fds, fdRecord{})
+	}
+	r := &l.fds[fd]
+	old := *r
+	if dir == api.Readable {
+		l.ready.cancel(r.rseq)
+		r.reader, r.rseq = fn, 0
+	} else {
+		l.ready.cancel(r.wseq)
+		r.writer, r.wseq = fn, 0
+	}
+	if err := l.sync(fd, r); err != nil {
+		*r = old
+		r.rseq, r.wseq = 0, 0
+		return fmt.Errorf("loop: %s fd %d: %w", what, fd, err)
+	}
+	return nil
+}
+
+func (l *Loop) remove(fd int, dir api.Interest) (bool, error) {
+	if l.closed {
+		return false, fmt.Errorf("loop: remove fd %d: %w", fd, api.ErrClosed)
+	}
+	if fd < 0 || fd >= len(l.fds) {
+		return false, nil
+	}
+	r := &l.fds[fd]
+	if dir == api.Readable {
+		if r.reader == nil {
+			return false, nil
+		}
+		l.ready.cancel(r.rseq)
+		r.reader, r.rseq = nil, 0
+	} else {
+		if r.writer == nil {
+			return false, nil
+		}
+		l.ready.cancel(r.wseq)
+		r.writer, r.wseq = nil, 0
+	}
+	if err := l.sync(fd, r); err != nil {
+		// The descriptor was closed before its callbacks were removed;
+		// the callback is gone all the same.
+		return true, fmt.Errorf("loop: remove fd %d: %w", fd, err)
+	}
+	return true, nil
+}
+
+// sync brings the selector's registration of fd in line with r.
+func (l *Loop) sync(fd int, r *fdRecord) error {
+	var want api.Interest
+	if r.reader != nil {
+		want |= api.Readable
+	}
+	if r.writer != nil {
+		want |= api.Writable
+	}
+	var err error
+	switch {
+	case want == r.interest:
+		return nil
+	case r.interest == 0:
+		if err = l.sel.Register(fd, want); err == nil {
+			l.userFds++
+		}
+	case want == 0:
+		err = l.sel.Unregister(fd)
+		l.userFds-- // gone from the selector whatever it said
+		r.interest = 0
+		return err
+	default:
+		err = l.sel.Modify(fd, want)
+	}
+	if err == nil {
+		r.interest = want
+	}
+	return err
+}
+
+// dispatch turns a batch of events into ready callbacks, all before any
+// runs, so a callback that removes or replaces another descriptor's
+// callback cancels it rather than find it already started.
+func (l *Loop) dispatch(events []api.Event) {
+	wake := l.wake.Fd()
+	for _, ev := range events {
+		if ev.Fd == wake {
+			l.wake.Drain()
+			continue
+		}
+		if ev.Fd >= len(l.fds) {
+			continue
+		}
+		r := &l.fds[ev.Fd]
+		if ev.Ready&api.Readable != 0 && r.reader != nil {
+			r.rseq = l.ready.push(r.reader, nil)
+		}
+		if ev.Ready&api.Writable != 0 && r.writer != nil {
+			r.wseq = l.ready.push(r.writer, nil)
+		}
+	}
+}

@@ -1,0 +1,408 @@
+package loop
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/evloop/evloop/api"
+	"github.com/evloop/evloop/backends"
+	"github.com/evloop/evloop/internal/wakeup"
+	"github.com/evloop/evloop/timers"
+)
+
+// Options configures a loop; nil, or a zero field, means the default.
+type Options struct {
+	// Selector is the readiness backend; the loop owns it and closes it.
+	// Default: backends.NewDefault(), which honours EVLOOP_BACKEND.
+	Selector api.Selector
+	// Timers is the timer queue. Default: timers.NewDefault(), which
+	// honours EVLOOP_TIMERS.
+	Timers api.TimerQueue
+	// Clock is the loop's clock. Default: api.MonotonicClock(). A
+	// *VirtualClock makes the loop jump to the next deadline instead of
+	// sleeping.
+	Clock api.Clock
+	// TimerSlack lets a timer fire up to this much after its deadline so
+	// that timers due close together share one wake-up; never before.
+	// Zero means DefaultTimerSlack; NoTimerSlack (any negative value)
+	// means none.
+	TimerSlack time.Duration
+	// SlowCallback, if positive, logs a warning for every callback that
+	// runs longer (asyncio's slow_callback_duration, a debugging aid: it
+	// reads the clock twice per callback).
+	SlowCallback time.Duration
+	// Logger receives the default exception handler's reports and the
+	// slow-callback warnings. Default: slog.Default().
+	Logger *slog.Logger
+}
+
+// NoTimerSlack, as Options.TimerSlack, fires every timer at the first
+// wake-up at or after its deadline.
+const NoTimerSlack time.Duration = -1
+
+// DefaultTimerSlack is the timer slack when Options.TimerSlack is zero.
+// It is Linux's default timer slack for a process: in W2b (a hundred
+// thousand timers over 100 ms) it cut the loop's CPU per fired timer
+// while adding at most its own width to any timer's lateness.
+const DefaultTimerSlack = 50 * time.Microsecond
+
+// Loop is an event loop in the manner of asyncio's: callbacks, timers and
+// descriptor readiness, run on one goroutine. Every method but
+// CallSoonThreadsafe must be called from the goroutine running the loop
+// (or, before Run, from the one that made it); Close must not be called
+// while Run is running.
+type Loop struct {
+	sel    api.Selector
+	timers api.TimerQueue
+	clock  api.Clock
+	jump   jumper // non-nil for a virtual clock
+	slack  int64
+	slow   time.Duration
+	log    *slog.Logger
+
+	ready  ring
+	pool   timerPool
+	fire   func(*api.Timer) // l.due, bound once so Expire does not allocate
+	events []api.Event
+
+	fds     []fdRecord // indexed by descriptor
+	userFds int        // descriptors registered for callbacks
+
+	wake     *wakeup.Waker
+	inbox    inbox
+	signals  signals
+	handler  func(*Exception)
+	current  func() // the callback running, for exception reports
+	stopping bool
+	running  atomic.Bool
+	closed   bool
+}
+
+// jumper is the clock a loop can move to the next deadline instead of
+// sleeping.
+type jumper interface {
+	api.Clock
+	jumpTo(t int64)
+}
+
+// New makes a loop. With nil options it uses the platform's default
+// backend and timer queue, honouring EVLOOP_BACKEND and EVLOOP_TIMERS.
+func New(opts *Options) (*Loop, error) {
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	l := &Loop{
+		sel:    o.Selector,
+		timers: o.Timers,
+		clock:  o.Clock,
+		slow:   o.SlowCallback,
+		log:    o.Logger,
+		ready:  newRing(),
+		events: make([]api.Event, 0, 256),
+	}
+	if l.log == nil {
+		l.log = slog.Default()
+	}
+	switch {
+	case o.TimerSlack == 0:
+		l.slack = int64(DefaultTimerSlack)
+	case o.TimerSlack > 0:
+		l.slack = int64(o.TimerSlack)
+	}
+	if l.clock == nil {
+		l.clock = api.MonotonicClock()
+	}
+	l.jump, _ = l.clock.(jumper)
+	if l.timers == nil {
+		q, err := timers.NewDefault()
+		if err != nil {
+			return nil, fmt.Errorf("loop: %w", err)
+		}
+		l.timers = q
+	}
+	if l.sel == nil {
+		s, err := backends.NewDefault()
+		if err != nil {
+			return nil, fmt.Errorf("loop: %w", err)
+		}
+		l.sel = s
+	}
+	w, err := wakeup.New()
+	if err != nil {
+		l.sel.Close()
+		return nil, fmt.Errorf("loop: %w", err)
+	}
+	if err := l.sel.Register(w.Fd(), api.Readable); err != nil {
+		w.Close()
+		l.sel.Close()
+		return nil, fmt.Errorf("loop: registering the wake-up descriptor: %w", err)
+	}
+	l.wake = w
+	l.inbox.wake = w
+	l.fire = l.due
+	l.handler = l.defaultHandler
+	return l, nil
+}
+
+// Backend returns the name of the readiness backend the loop runs on.
+func (l *Loop) Backend() string { return l.sel.Name() }
+
+// TimerQueue returns the name of the loop's timer queue.
+func (l *Loop) TimerQueue() string {
+	if n, ok := l.timers.(interface{ Name() string }); ok {
+		return n.Name()
+	}
+	return fmt.Sprintf("%T", l.timers)
+}
+
+// Now returns the time on the loop's clock, in nanoseconds: the scale of
+// CallAt's deadlines.
+func (l *Loop) Now() int64 { return l.clock.Now() }
+
+// Stop makes Run return after the current iteration. Called before Run,
+// it makes the next Run do one iteration and return. From another
+// goroutine, post it: l.CallSoonThreadsafe(l.Stop).
+func (l *Loop) Stop() { l.stopping = true }
+
+// Run runs the loop until Stop. It returns nil after a Stop, an error
+// matching api.ErrClosed after Close, api.ErrRunning if the loop is
+// already running, or the selector's error if a wait fails.
+func (l *Loop) Run() error {
+	if err := l.enter("run"); err != nil {
+		return err
+	}
+	defer l.running.Store(false)
+	for {
+		if err := l.runOnce(); err != nil {
+			return err
+		}
+		if l.stopping {
+			l.stopping = false
+			return nil
+		}
+	}
+}
+
+// RunOnce runs one iteration: it waits for the first of a descriptor, a
+// deadline or a posted callback (not at all if callbacks are ready), then
+// runs what was ready when the wait ended.
+func (l *Loop) RunOnce() error {
+	if err := l.enter("run once"); err != nil {
+		return err
+	}
+	defer l.running.Store(false)
+	return l.runOnce()
+}
+
+func (l *Loop) enter(what string) error {
+	if l.closed {
+		return fmt.Errorf("loop: %s: %w", what, api.ErrClosed)
+	}
+	if !l.running.CompareAndSwap(false, true) {
+		return fmt.Errorf("loop: %s: %w", what, api.ErrRunning)
+	}
+	return nil
+}
+
+// runOnce is asyncio's _run_once.
+func (l *Loop) runOnce() error {
+	l.inbox.take(&l.ready)
+	timeout, deadline := l.timeout()
+	jump := false
+	if l.jump != nil && timeout > 0 {
+		timeout, jump = 0, true // virtual time: look, then jump instead of sleeping
+	}
+	// With nothing to wait for and nothing but the wake-up descriptor to
+	// look at, skip the system call: posts are found in the inbox anyway.
+	if timeout != 0 || l.userFds > 0 {
+		events, err := l.sel.Select(l.events[:0], timeout)
+		if err != nil {
+			return fmt.Errorf("loop: %w", err)
+		}
+		l.dispatch(events)
+		l.inbox.take(&l.ready)
+	}
+	if jump && l.ready.len() == 0 {
+		l.jump.jumpTo(deadline)
+	}
+	l.timers.Expire(l.clock.Now(), l.fire)
+	l.runReady(l.ready.len())
+	return nil
+}
+
+// timeout computes the wait: none if callbacks are ready or the loop is
+// stopping, until the next deadline plus the slack if there is one, else
+// without limit. It also returns the next deadline.
+func (l *Loop) timeout() (time.Duration, int64) {
+	if l.ready.len() > 0 || l.stopping {
+		return 0, 0
+	}
+	d, ok := l.timers.NextDeadline()
+	if !ok {
+		return -1, 0
+	}
+	wait := d - l.clock.Now()
+	if wait <= 0 {
+		return 0, d
+	}
+	if wait > maxDuration-l.slack {
+		return maxDuration, d
+	}
+	return time.Duration(wait + l.slack), d
+}
+
+const maxDuration = 1<<63 - 1
+
+// due moves a fired timer to the ready queue.
+func (l *Loop) due(n *api.Timer) {
+	t := n.Value.(*timer)
+	t.ready = l.ready.push(t.fn, t)
+}
+
+// CallSoon schedules fn to run in the next iteration, after the callbacks
+// already scheduled (FIFO). A callback scheduled while the loop runs
+// callbacks runs in the following iteration, never the current one, so a
+// callback that schedules itself cannot starve descriptors and timers.
+func (l *Loop) CallSoon(fn func()) (Handle, error) {
+	if err := l.check(fn); err != nil {
+		return Handle{}, fmt.Errorf("loop: call soon: %w", err)
+	}
+	return Handle{l: l, seq: l.ready.push(fn, nil)}, nil
+}
+
+// CallLater schedules fn to run d from now on the loop's clock; never
+// earlier. A negative d is taken as zero.
+func (l *Loop) CallLater(d time.Duration, fn func()) (Handle, error) {
+	return l.CallAt(l.clock.Now()+int64(max(d, 0)), fn)
+}
+
+// CallAt schedules fn to run at when (nanoseconds on the loop's clock, as
+// Now returns); never earlier. Callbacks due at the same time run in the
+// order they were scheduled.
+func (l *Loop) CallAt(when int64, fn func()) (Handle, error) {
+	if err := l.check(fn); err != nil {
+		return Handle{}, fmt.Errorf("loop: call at: %w", err)
+	}
+	t := l.pool.get()
+	t.fn = fn
+	t.node.Deadline = when
+	if err := l.timers.Push(&t.node); err != nil {
+		l.pool.put(t)
+		return Handle{}, fmt.Errorf("loop: call at: %w", err)
+	}
+	return Handle{l: l, t: t, seq: t.gen}, nil
+}
+
+func (l *Loop) check(fn func()) error {
+	if l.closed {
+		return api.ErrClosed
+	}
+	if fn == nil {
+		return api.ErrNilCallback
+	}
+	return nil
+}
+
+// Close releases everything the loop opened: the selector (given in
+// Options or not), the wake-up descriptor and the signal goroutine.
+// Pending callbacks and timers are dropped. It does not close descriptors
+// registered with AddReader or AddWriter, which are the caller's. Close
+// fails with api.ErrRunning while Run is running, and with api.ErrClosed
+// the second time.
+func (l *Loop) Close() error {
+	if l.closed {
+		return fmt.Errorf("loop: close: %w", api.ErrClosed)
+	}
+	if l.running.Load() {
+		return fmt.Errorf("loop: close: %w", api.ErrRunning)
+	}
+	l.closed = true
+	l.inbox.close()
+	l.signals.stop()
+	err := errors.Join(l.sel.Close(), l.wake.Close())
+	for l.ready.len() > 0 {
+		l.ready.pop()
+	}
+	l.timers.Expire(1<<63-1, func(*api.Timer) {})
+	l.fds = nil
+	if err != nil {
+		return fmt.Errorf("loop: close: %w", err)
+	}
+	return nil
+}
+
+// inbox is where other goroutines leave callbacks for the loop.
+type inbox struct {
+	mu     sync.Mutex
+	items  []func()
+	spare  []func()
+	posted atomic.Bool
+	closed bool
+	wake   *wakeup.Waker
+}
+
+// CallSoonThreadsafe schedules fn from any goroutine, waking the loop if
+// it is waiting. It is the one method safe to call from outside the
+// loop's goroutine. It fails with api.ErrClosed once the loop is closed.
+func (l *Loop) CallSoonThreadsafe(fn func()) error {
+	if fn == nil {
+		return fmt.Errorf("loop: call soon threadsafe: %w", api.ErrNilCallback)
+	}
+	return l.inbox.post(fn)
+}
+
+func (b *inbox) post(fn func()) error {
+	b.mu.Lock()
+	if b.closed {
+		b.mu.Unlock()
+		return fmt.Errorf("loop: call soon threadsafe: %w", api.ErrClosed)
+	}
+	b.items = append(b.items, fn)
+	b.posted.Store(true)
+	b.mu.Unlock()
+	b.wake.Wake()
+	return nil
+}
+
+// take moves the posted callbacks to the ready queue.
+func (b *inbox) take(r *ring) {
+	if !b.posted.Load() {
+		return
+	}
+	b.mu.Lock()
+	items := b.items
+	b.items, b.spare = b.spare[:0], items
+	b.posted.Store(false)
+	b.mu.Unlock()
+	for i, fn := range items {
+		r.push(fn, nil)
+		items[i] = nil
+	}
+}
+
+func (b *inbox) close() {
+	b.mu.Lock()
+	b.closed = true
+	b.items = nil
+	b.mu.Unlock()
+}
+
+// RunUntil runs the loop until ctx is done, and returns ctx's error then;
+// nil if Stop ended it first, or the error that ended Run.
+func (l *Loop) RunUntil(ctx context.Context) error {
+	if l.closed {
+		return fmt.Errorf("loop: run until: %w", api.ErrClosed)
+	}
+	stop := context.AfterFunc(ctx, func() { l.CallSoonThreadsafe(l.Stop) })
+	defer stop()
+	if err := l.Run(); err != nil {
+		return err
+	}
+	return ctx.Err()
+}

@@ -1,0 +1,107 @@
+package loop
+
+import (
+	"fmt"
+	"reflect"
+	"runtime"
+	"runtime/debug"
+	"time"
+)
+
+// An Exception is a panic recovered from a callback.
+type Exception struct {
+	Value    any    // what the callback panicked with
+	Callback string // the callback's function and where it is defined
+	Stack    []byte // the goroutine's stack where the panic was recovered
+}
+
+func (e *Exception) Error() string {
+	return fmt.Sprintf("callback %s panicked: %v", e.Callback, e.Value)
+}
+
+// SetExceptionHandler sets the function that receives panics recovered
+// from callbacks; nil restores the default, which logs them with the
+// loop's Logger at level Error. The loop goes on either way.
+func (l *Loop) SetExceptionHandler(h func(*Exception)) {
+	if h == nil {
+		h = l.defaultHandler
+	}
+	l.handler = h
+}
+
+func (l *Loop) defaultHandler(e *Exception) {
+	l.log.Error("evloop: callback panicked", "panic", e.Value, "callback", e.Callback, "stack", string(e.Stack))
+}
+
+// origin names a callback: its function and the file and line where it
+// is defined.
+func origin(fn func()) string {
+	if fn == nil {
+		return "<nil>"
+	}
+	f := runtime.FuncForPC(reflect.ValueOf(fn).Pointer())
+	if f == nil {
+		return "<unknown>"
+	}
+	file, line := f.FileLine(f.Entry())
+	return fmt.Sprintf("%s (%s:%d)", f.Name(), file, line)
+}
+
+// runReady runs the first n ready callbacks: those ready when the
+// iteration began running them (asyncio's ntodo), not those they add.
+func (l *Loop) runReady(n int) {
+	for n > 0 {
+		n = l.runSome(n)
+	}
+}
+
+// runSome runs callbacks until n have run or one panics, and returns how
+// many remain. One deferred recover covers the whole batch, so a callback
+// costs no defer of its own.
+func (l *Loop) runSome(n int) (left int) {
+	defer func() {
+		if p := recover(); p != nil {
+			l.report(p)
+		}
+	}()
+	for left = n; left > 0; {
+		w := l.ready.pop()
+		left--
+		if w.fn == nil {
+			continue // cancelled
+		}
+		if w.t != nil {
+			l.pool.put(w.t) // it runs now: its handle can no longer cancel it
+		}
+		if l.slow > 0 {
+			l.timed(w.fn)
+			continue
+		}
+		l.current = w.fn
+		w.fn()
+	}
+	l.current = nil
+	return 0
+}
+
+func (l *Loop) timed(fn func()) {
+	l.current = fn
+	start := time.Now()
+	fn()
+	if d := time.Since(start); d > l.slow {
+		l.log.Warn("evloop: slow callback", "callback", origin(fn), "took", d, "threshold", l.slow)
+	}
+}
+
+// report hands a recovered panic to the exception handler, which must not
+// take the loop down either.
+func (l *Loop) report(p any) {
+	e := &Exception{Value: p, Callback: origin(l.current), Stack: debug.Stack()}
+	l.current = nil
+	defer func() {
+		if p := recover(); p != nil {
+			l.log.Error("evloop: exception handler panicked", "panic", p, "handling", e.Error())
+		}
+	}()
+	l.handler(e)
+}
