@@ -49,8 +49,8 @@ func TestDispatch(t *testing.T) {
 	}
 }
 
-func TestFloors(t *testing.T) {
-	for _, impl := range dispatchFloors {
+func TestFloorsAndLoop(t *testing.T) {
+	for _, impl := range DispatchImpls() {
 		res := testing.Benchmark(func(b *testing.B) { impl.Run(b, 300, 7) })
 		if res.N == 0 {
 			t.Errorf("%s: the floor failed", impl.Name)

@@ -15,7 +15,8 @@ type DispatchImpl struct {
 }
 
 // DispatchImpls lists W1's implementations on this platform: every
-// backend, then the floors.
+// backend alone, every backend through the loop ("loop-epoll"), then the
+// floors.
 func DispatchImpls() []DispatchImpl {
 	var impls []DispatchImpl
 	for _, name := range backends.Names() {
@@ -25,6 +26,11 @@ func DispatchImpls() []DispatchImpl {
 				b.Fatal(err)
 			}
 			Dispatch(b, sel, fds, active)
+		}})
+	}
+	for _, name := range backends.Names() {
+		impls = append(impls, DispatchImpl{"loop-" + name, func(b *testing.B, fds, active int) {
+			DispatchLoop(b, name, fds, active)
 		}})
 	}
 	return append(impls, dispatchFloors...)

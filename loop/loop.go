@@ -212,7 +212,6 @@ func (l *Loop) enter(what string) error {
 
 // runOnce is asyncio's _run_once.
 func (l *Loop) runOnce() error {
-	l.inbox.take(&l.ready)
 	timeout, deadline := l.timeout()
 	jump := false
 	if l.jump != nil && timeout > 0 {
@@ -226,13 +225,14 @@ func (l *Loop) runOnce() error {
 			return fmt.Errorf("loop: %w", err)
 		}
 		l.dispatch(events)
-		l.inbox.take(&l.ready)
 	}
-	if jump && l.ready.len() == 0 {
+	posted := l.inbox.take()
+	if jump && l.ready.len() == 0 && len(posted) == 0 {
 		l.jump.jumpTo(deadline)
 	}
 	l.timers.Expire(l.clock.Now(), l.fire)
 	l.runReady(l.ready.len())
+	l.runPosted(posted)
 	return nil
 }
 
@@ -240,7 +240,7 @@ func (l *Loop) runOnce() error {
 // stopping, until the next deadline plus the slack if there is one, else
 // without limit. It also returns the next deadline.
 func (l *Loop) timeout() (time.Duration, int64) {
-	if l.ready.len() > 0 || l.stopping {
+	if l.ready.len() > 0 || l.stopping || l.inbox.posted.Load() {
 		return 0, 0
 	}
 	d, ok := l.timers.NextDeadline()
@@ -364,26 +364,27 @@ func (b *inbox) post(fn func()) error {
 		return fmt.Errorf("loop: call soon threadsafe: %w", api.ErrClosed)
 	}
 	b.items = append(b.items, fn)
-	b.posted.Store(true)
+	if !b.posted.Load() {
+		b.posted.Store(true)
+	}
 	b.mu.Unlock()
 	b.wake.Wake()
 	return nil
 }
 
-// take moves the posted callbacks to the ready queue.
-func (b *inbox) take(r *ring) {
+// take returns the callbacks posted since the last take. The loop runs
+// them straight from this slice, which stays its own until the next take:
+// the two slices alternate, and neither is copied.
+func (b *inbox) take() []func() {
 	if !b.posted.Load() {
-		return
+		return nil
 	}
 	b.mu.Lock()
 	items := b.items
 	b.items, b.spare = b.spare[:0], items
 	b.posted.Store(false)
 	b.mu.Unlock()
-	for i, fn := range items {
-		r.push(fn, nil)
-		items[i] = nil
-	}
+	return items
 }
 
 func (b *inbox) close() {

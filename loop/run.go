@@ -84,6 +84,35 @@ func (l *Loop) runSome(n int) (left int) {
 	return 0
 }
 
+// runPosted runs the callbacks other goroutines posted, after the ready
+// queue's, with the same recovery.
+func (l *Loop) runPosted(posted []func()) {
+	for i := 0; i < len(posted); {
+		i = l.runPostedFrom(posted, i)
+	}
+}
+
+func (l *Loop) runPostedFrom(posted []func(), i int) (next int) {
+	defer func() {
+		if p := recover(); p != nil {
+			l.report(p)
+		}
+	}()
+	for next = i; next < len(posted); {
+		fn := posted[next]
+		posted[next] = nil // drop the closure for the collector
+		next++
+		if l.slow > 0 {
+			l.timed(fn)
+			continue
+		}
+		l.current = fn
+		fn()
+	}
+	l.current = nil
+	return next
+}
+
 func (l *Loop) timed(fn func()) {
 	l.current = fn
 	start := time.Now()

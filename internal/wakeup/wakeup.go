@@ -25,7 +25,10 @@ func (k *Waker) Fd() int { return k.r }
 
 // Wake makes Fd readable unless a wake-up is already pending.
 func (k *Waker) Wake() {
-	if k.pending.Swap(true) {
+	// Test before test-and-set: under many posters the flag is nearly
+	// always set, and a load keeps the cache line shared where a swap
+	// would bounce it between cores.
+	if k.pending.Load() || k.pending.Swap(true) {
 		return
 	}
 	for {
