@@ -8,8 +8,8 @@
 //     without rebuilding;
 //  2. at build time by one of the tags evloop_poll, evloop_select,
 //     evloop_epoll, evloop_kqueue;
-//  3. by the platform: epoll on Linux, kqueue on macOS and the BSDs (once
-//     that backend lands; poll until then), poll elsewhere.
+//  3. by the platform: epoll on Linux, kqueue on macOS and the BSDs, poll
+//     elsewhere.
 //
 // A name this package does not know is an error matching [api.ErrUnknown];
 // a name it knows that this platform lacks (epoll on macOS) is an error
@@ -26,6 +26,7 @@ import (
 
 	"github.com/evloop/evloop/api"
 	"github.com/evloop/evloop/backends/epoll"
+	"github.com/evloop/evloop/backends/kqueue"
 	"github.com/evloop/evloop/backends/poll"
 	fdselect "github.com/evloop/evloop/backends/select"
 )
@@ -42,6 +43,7 @@ type backend struct {
 // registry lists every backend, in order of preference.
 var registry = []backend{
 	{"epoll", epoll.Available, func() (api.Selector, error) { return opened(epoll.New()) }},
+	{"kqueue", kqueue.Available, func() (api.Selector, error) { return opened(kqueue.New()) }},
 	{"poll", true, func() (api.Selector, error) { return opened(poll.New()) }},
 	{"select", true, func() (api.Selector, error) { return opened(fdselect.New()) }},
 }

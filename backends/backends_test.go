@@ -30,6 +30,20 @@ func TestNames(t *testing.T) {
 	}
 }
 
+// TestUnavailableName asks for a backend this platform lacks: an error
+// matching errors.ErrUnsupported that lists what would work.
+func TestUnavailableName(t *testing.T) {
+	for _, name := range []string{"epoll", "kqueue"} {
+		if slices.Contains(backends.Names(), name) {
+			continue
+		}
+		_, err := backends.New(name)
+		if !errors.Is(err, errors.ErrUnsupported) || !strings.Contains(err.Error(), "poll") {
+			t.Errorf("New(%q) = %v; want errors.ErrUnsupported listing the available backends", name, err)
+		}
+	}
+}
+
 func TestUnknownName(t *testing.T) {
 	_, err := backends.New("nope")
 	if !errors.Is(err, api.ErrUnknown) {

@@ -1,6 +1,5 @@
-//go:build !linux
+//go:build !linux && !(darwin || dragonfly || freebsd || netbsd || openbsd)
 
 package backends
 
-// platformDefault is poll where there is neither epoll nor (yet) kqueue.
 const platformDefault = "poll"

@@ -15,6 +15,9 @@ var wantBuildDefault = func() string {
 		return "kqueue"
 	case runtime.GOOS == "linux":
 		return "epoll"
+	case runtime.GOOS == "darwin", runtime.GOOS == "freebsd", runtime.GOOS == "netbsd",
+		runtime.GOOS == "openbsd", runtime.GOOS == "dragonfly":
+		return "kqueue"
 	}
 	return "poll"
 }()

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/evloop/evloop/api"
+	"github.com/evloop/evloop/backends/poll"
 	"github.com/evloop/evloop/loop"
 )
 
@@ -58,7 +59,7 @@ func loopWith(sel func() api.Selector, q func() api.TimerQueue) NewLoop {
 }
 
 func goodSelector() api.Selector {
-	s, _ := newPoll()
+	s, _ := poll.New()
 	return s
 }
 
