@@ -68,11 +68,21 @@ func TestTimerQueueWith(t *testing.T, newQueue NewTimerQueue, opts *TimerQueueOp
 // package's testdata/fuzz corpus adds its own.
 func FuzzTimerQueue(f *testing.F, newQueue NewTimerQueue) {
 	f.Helper()
+	FuzzTimerQueues(f, newQueue)
+}
+
+// FuzzTimerQueues is [FuzzTimerQueue] for several queues at once: each
+// input drives every queue, and each must hand over exactly what the
+// reference does, so all of them agree with each other.
+func FuzzTimerQueues(f *testing.F, newQueues ...NewTimerQueue) {
+	f.Helper()
 	for _, seed := range fuzzSeeds() {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, ops []byte) {
-		runOps(t, newQueue(), ops)
+		for _, newQueue := range newQueues {
+			runOps(t, newQueue(), ops)
+		}
 	})
 }
 

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/evloop/evloop/api"
+	"github.com/evloop/evloop/conformance"
 	"github.com/evloop/evloop/timers"
 )
 
@@ -40,7 +41,7 @@ func TestNames(t *testing.T) {
 
 func TestUnknown(t *testing.T) {
 	_, err := timers.New("calendar")
-	if !errors.Is(err, api.ErrUnknown) || !strings.Contains(err.Error(), "wheel, heap, btree") {
+	if !errors.Is(err, api.ErrUnknown) || !strings.Contains(err.Error(), "heap, wheel, btree") {
 		t.Errorf("New(\"calendar\") = %v; want api.ErrUnknown listing the queues", err)
 	}
 }
@@ -65,4 +66,17 @@ func TestEnvironment(t *testing.T) {
 	if got := timers.Default(); got != timers.BuildDefault {
 		t.Errorf("with %s empty, Default() = %q; want %q", timers.EnvVar, got, timers.BuildDefault)
 	}
+}
+
+// FuzzAll drives the heap, the wheel and the B-tree (and the reference)
+// with the same operations: their fire sequences must be identical.
+func FuzzAll(f *testing.F) {
+	var queues []conformance.NewTimerQueue
+	for _, name := range timers.Names() {
+		queues = append(queues, func() api.TimerQueue {
+			q, _ := timers.New(name)
+			return q
+		})
+	}
+	conformance.FuzzTimerQueues(f, queues...)
 }

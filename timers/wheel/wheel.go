@@ -32,6 +32,16 @@
 // when the earliest timer is within 64 ticks; farther out it answers with
 // the start of the earliest occupied slot, earlier than the deadline, and a
 // loop that sleeps until then wakes at most once per level on the way.
+//
+// # Latency
+//
+// Cascading a slot is done at once, when time reaches it. When very many
+// timers are due close together, that is a pause: with 1e5 timers due
+// within 100 ms (W2b), moving a 64 ms slot down a level delayed the timers
+// due meanwhile by up to a few milliseconds (p99 5.6 ms, where the heap
+// queue stays near 0.3 ms). Spreading a cascade over the slot before it
+// (a second level-0 array filled incrementally) would remove the pause;
+// it is not done yet.
 package wheel
 
 import (
