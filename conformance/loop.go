@@ -657,6 +657,8 @@ func testLoopAfterClose(t *recorder, newLoop NewLoop) {
 	_, err = l.RemoveReader(0)
 	check("RemoveReader", err)
 	check("AddSignalHandler", l.AddSignalHandler(unix.SIGUSR2, func() {}))
+	_, err = l.OnClose(func() {})
+	check("OnClose", err)
 	check("Run", l.Run())
 	check("RunOnce", l.RunOnce())
 	check("RunUntil", l.RunUntil(context.Background()))

@@ -83,6 +83,8 @@ type Loop struct {
 	stopping bool
 	running  atomic.Bool
 	closed   bool
+	onClose  map[uint64]func()
+	hookID   uint64
 }
 
 // jumper is the clock a loop can move to the next deadline instead of
@@ -325,6 +327,10 @@ func (l *Loop) Close() error {
 		return fmt.Errorf("loop: close: %w", api.ErrRunning)
 	}
 	l.closed = true
+	for _, fn := range l.onClose {
+		fn()
+	}
+	l.onClose = nil
 	l.inbox.close()
 	l.signals.stop()
 	err := errors.Join(l.sel.Close(), l.wake.Close())
@@ -337,6 +343,23 @@ func (l *Loop) Close() error {
 		return fmt.Errorf("loop: close: %w", err)
 	}
 	return nil
+}
+
+// OnClose registers fn to run when the loop is closed, before it releases
+// anything: the hook of packages that keep work on the loop (package task
+// finishes the coroutines still suspended). The returned function removes
+// the hook. OnClose fails with api.ErrClosed once the loop is closed.
+func (l *Loop) OnClose(fn func()) (remove func(), err error) {
+	if err := l.check(fn); err != nil {
+		return nil, fmt.Errorf("loop: on close: %w", err)
+	}
+	if l.onClose == nil {
+		l.onClose = map[uint64]func(){}
+	}
+	l.hookID++
+	id := l.hookID
+	l.onClose[id] = fn
+	return func() { delete(l.onClose, id) }, nil
 }
 
 // inbox is where other goroutines leave callbacks for the loop.

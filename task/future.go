@@ -1,0 +1,111 @@
+package task
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/evloop/evloop/loop"
+)
+
+var (
+	// ErrDone is returned by SetResult and SetError on a future that is
+	// already done (resolved, failed or cancelled).
+	ErrDone = errors.New("task: future already done")
+	// ErrPending is returned by Result before the future is done.
+	ErrPending = errors.New("task: future not done")
+)
+
+type state uint8
+
+const (
+	pending state = iota
+	resolved
+	cancelled
+)
+
+// A Future is a result that will be set later, bound to a loop, as
+// asyncio's Future: its done-callbacks run on the loop through CallSoon,
+// never inside SetResult. Like the loop, a Future belongs to the loop's
+// goroutine; another goroutine resolves one by posting the call:
+//
+//	l.CallSoonThreadsafe(func() { f.SetResult(v) })
+type Future[T any] struct {
+	l         *loop.Loop
+	state     state
+	value     T
+	err       error
+	callbacks []func()
+}
+
+// NewFuture returns a pending future bound to l.
+func NewFuture[T any](l *loop.Loop) *Future[T] { return &Future[T]{l: l} }
+
+func (f *Future[T]) future() *Future[T] { return f }
+
+// Done reports whether the future has a result, an error, or was
+// cancelled.
+func (f *Future[T]) Done() bool { return f.state != pending }
+
+// Cancelled reports whether the future was cancelled.
+func (f *Future[T]) Cancelled() bool { return f.state == cancelled }
+
+// Result returns the value or the error the future was resolved with; an
+// error matching context.Canceled if it was cancelled; ErrPending before
+// it is done.
+func (f *Future[T]) Result() (T, error) {
+	switch f.state {
+	case pending:
+		var zero T
+		return zero, ErrPending
+	case cancelled:
+		var zero T
+		return zero, fmt.Errorf("task: future cancelled: %w", context.Canceled)
+	}
+	return f.value, f.err
+}
+
+// SetResult resolves the future with v. It fails with ErrDone if the
+// future is already done.
+func (f *Future[T]) SetResult(v T) error { return f.finish(resolved, v, nil) }
+
+// SetError resolves the future with err (a nil err counts as success with
+// the zero value). It fails with ErrDone if the future is already done.
+func (f *Future[T]) SetError(err error) error {
+	var zero T
+	return f.finish(resolved, zero, err)
+}
+
+// Cancel cancels a pending future and reports whether it did.
+func (f *Future[T]) Cancel() bool {
+	var zero T
+	return f.finish(cancelled, zero, nil) == nil
+}
+
+// AddDoneCallback arranges for fn to run on the loop once the future is
+// done; if it is done already, fn is scheduled at once.
+func (f *Future[T]) AddDoneCallback(fn func()) {
+	if f.state != pending {
+		f.l.CallSoon(fn)
+		return
+	}
+	f.callbacks = append(f.callbacks, fn)
+}
+
+func (f *Future[T]) finish(s state, v T, err error) error {
+	if f.state != pending {
+		return ErrDone
+	}
+	f.state, f.value, f.err = s, v, err
+	cbs := f.callbacks
+	f.callbacks = nil
+	for _, fn := range cbs {
+		f.l.CallSoon(fn) // never synchronously: asyncio's rule
+	}
+	return nil
+}
+
+// An Awaitable is a Future or a Task: anything Await can wait for.
+type Awaitable[T any] interface {
+	future() *Future[T]
+}

@@ -1,0 +1,316 @@
+// Package task adds asyncio's upper half to package loop: futures, and
+// coroutine tasks that wait for them.
+//
+// A coroutine is a plain Go function, func(co *Co) (T, error), run by
+// Spawn as a task on the loop's goroutine. It suspends at Await, co.Sleep,
+// co.WaitReadable, co.WaitWritable and co.Yield, and the loop runs other
+// callbacks meanwhile; so only one piece of code runs at a time and no
+// locks are needed, exactly as in asyncio. The coroutine is stackful:
+// iter.Pull runs it on a goroutine of its own, but control passes between
+// it and the loop by the runtime's coroutine switch, not by the scheduler,
+// so the loop goroutine and the coroutine never run in parallel.
+//
+// Cancelling a task makes its pending suspension point return an error
+// matching context.Canceled, as asyncio raises CancelledError at the
+// await; a body that returns that error leaves the task cancelled. A task
+// whose body panics fails with a *PanicError, and the loop goes on. A task
+// still suspended when its loop closes is cancelled and its coroutine
+// finished, so no goroutine outlives Close.
+package task
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"time"
+
+	"github.com/evloop/evloop/loop"
+)
+
+// A PanicError is the error of a task whose body panicked.
+type PanicError struct {
+	Value any
+}
+
+func (e *PanicError) Error() string { return fmt.Sprintf("task: coroutine panicked: %v", e.Value) }
+
+// Co is a running coroutine's handle on its task: the suspension points.
+type Co struct {
+	l       *loop.Loop
+	yield   func(struct{}) bool
+	wait    uint64 // the current suspension's number; resumes for others are stale
+	waiting bool
+	cancel  bool // a cancellation is to be delivered at the suspension point
+	step    func()
+	closed  bool // the loop closed: every suspension fails at once
+}
+
+// A Task runs a coroutine on the loop; it is a Future of the coroutine's
+// result.
+type Task[T any] struct {
+	Future[T]
+	co   *Co
+	next   func() (struct{}, bool)
+	stop   func()
+	unhook func() // removes the loop's close hook
+	v      T
+	err    error
+}
+
+// Spawn starts body as a task on l. The body begins running in the next
+// loop iteration, not inside Spawn.
+func Spawn[T any](l *loop.Loop, body func(co *Co) (T, error)) (*Task[T], error) {
+	t := &Task[T]{Future: Future[T]{l: l}}
+	co := &Co{l: l}
+	t.co = co
+	seq := func(yield func(struct{}) bool) {
+		co.yield = yield
+		defer func() {
+			if p := recover(); p != nil {
+				t.err = &PanicError{Value: p}
+			}
+		}()
+		t.v, t.err = body(co)
+	}
+	t.next, t.stop = iter.Pull(seq)
+	co.step = t.step
+	unhook, err := l.OnClose(t.close)
+	if err != nil {
+		t.stop()
+		return nil, err
+	}
+	t.unhook = unhook
+	if _, err := l.CallSoon(co.step); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// step runs the coroutine to its next suspension, or to its end.
+func (t *Task[T]) step() {
+	if t.Done() {
+		return
+	}
+	if _, more := t.next(); more {
+		return
+	}
+	t.complete()
+}
+
+func (t *Task[T]) complete() {
+	t.unhook()
+	if errors.Is(t.err, context.Canceled) {
+		var zero T
+		t.finish(cancelled, zero, nil)
+		return
+	}
+	t.finish(resolved, t.v, t.err)
+}
+
+// Cancel asks the task to stop: its pending suspension point (or its next
+// one) returns an error matching context.Canceled. It reports whether the
+// task was still running. The task is cancelled once its body returns
+// that error; a body may also catch it and go on.
+func (t *Task[T]) Cancel() bool {
+	if t.Done() {
+		return false
+	}
+	t.co.cancel = true
+	if t.co.waiting {
+		t.co.wait++ // the pending wake-up is now stale
+		t.co.waiting = false
+		t.l.CallSoon(t.co.step)
+	}
+	return true
+}
+
+// close is the loop's close hook: a task still running is cancelled and
+// its coroutine run to its end, so that its goroutine ends.
+func (t *Task[T]) close() {
+	if t.Done() {
+		return
+	}
+	t.co.closed, t.co.cancel = true, true
+	t.stop() // the suspension returns at once; the body runs to its end
+	var zero T
+	t.state, t.value, t.err = cancelled, zero, nil
+	t.callbacks = nil
+}
+
+// suspend yields to the loop until resume(n) is called with the number it
+// returns before the yield, and reports a cancellation as an error.
+func (co *Co) suspend() error {
+	if err := co.cancelled(); err != nil {
+		return err
+	}
+	co.waiting = true
+	if !co.yield(struct{}{}) {
+		co.closed, co.waiting = true, false
+	}
+	return co.cancelled()
+}
+
+func (co *Co) cancelled() error {
+	if co.closed {
+		return fmt.Errorf("task: loop closed: %w", context.Canceled)
+	}
+	if co.cancel {
+		co.cancel = false
+		return fmt.Errorf("task: cancelled: %w", context.Canceled)
+	}
+	return nil
+}
+
+// waker returns the callback that resumes the coming suspension; it does
+// nothing once that suspension is over (a stale timer, a late reader).
+func (co *Co) waker() func() {
+	co.wait++
+	n := co.wait
+	return func() {
+		if co.waiting && co.wait == n {
+			co.waiting = false
+			co.step()
+		}
+	}
+}
+
+// Loop returns the loop the coroutine runs on.
+func (co *Co) Loop() *loop.Loop { return co.l }
+
+// Yield lets the loop run one iteration's worth of other callbacks.
+func (co *Co) Yield() error {
+	if err := co.cancelled(); err != nil {
+		return err
+	}
+	if _, err := co.l.CallSoon(co.waker()); err != nil {
+		return err
+	}
+	return co.suspend()
+}
+
+// Sleep suspends the coroutine for d on the loop's clock.
+func (co *Co) Sleep(d time.Duration) error {
+	if err := co.cancelled(); err != nil {
+		return err
+	}
+	h, err := co.l.CallLater(d, co.waker())
+	if err != nil {
+		return err
+	}
+	if err := co.suspend(); err != nil {
+		h.Cancel()
+		return err
+	}
+	return nil
+}
+
+// WaitReadable suspends the coroutine until fd is readable.
+func (co *Co) WaitReadable(fd int) error { return co.waitFd(fd, false) }
+
+// WaitWritable suspends the coroutine until fd is writable.
+func (co *Co) WaitWritable(fd int) error { return co.waitFd(fd, true) }
+
+func (co *Co) waitFd(fd int, write bool) error {
+	if err := co.cancelled(); err != nil {
+		return err
+	}
+	add, remove := co.l.AddReader, co.l.RemoveReader
+	if write {
+		add, remove = co.l.AddWriter, co.l.RemoveWriter
+	}
+	wake := co.waker()
+	if err := add(fd, wake); err != nil {
+		return err
+	}
+	err := co.suspend()
+	remove(fd)
+	return err
+}
+
+// Await suspends the coroutine until f is done and returns its result. If
+// the task is cancelled meanwhile, Await returns an error matching
+// context.Canceled (f itself is left alone).
+func Await[T any](co *Co, a Awaitable[T]) (T, error) {
+	f := a.future()
+	if !f.Done() {
+		f.AddDoneCallback(co.waker())
+		if err := co.suspend(); err != nil {
+			var zero T
+			return zero, err
+		}
+	}
+	return f.Result()
+}
+
+// WaitFor awaits f for at most timeout. On timeout it cancels f and
+// returns an error matching context.DeadlineExceeded.
+func WaitFor[T any](co *Co, a Awaitable[T], timeout time.Duration) (T, error) {
+	f := a.future()
+	timedOut := false
+	var h loop.Handle
+	if !f.Done() {
+		wake := co.waker()
+		f.AddDoneCallback(wake)
+		var err error
+		if h, err = co.l.CallLater(timeout, func() { timedOut = true; wake() }); err != nil {
+			var zero T
+			return zero, err
+		}
+		if err := co.suspend(); err != nil {
+			h.Cancel()
+			var zero T
+			return zero, err
+		}
+		h.Cancel()
+	}
+	if timedOut && !f.Done() {
+		cancel(a)
+		var zero T
+		return zero, fmt.Errorf("task: wait for: %w", context.DeadlineExceeded)
+	}
+	return f.Result()
+}
+
+// cancel cancels a task (asking its coroutine to stop) or a future.
+func cancel[T any](a Awaitable[T]) {
+	if c, ok := a.(interface{ Cancel() bool }); ok {
+		c.Cancel()
+		return
+	}
+	a.future().Cancel()
+}
+
+// Gather returns a future of all the futures' results, in order. It fails
+// with the first error any of them fails with (the others go on), and is
+// cancelled if one of them is.
+func Gather[T any](l *loop.Loop, as ...Awaitable[T]) *Future[[]T] {
+	out := NewFuture[[]T](l)
+	results := make([]T, len(as))
+	left := len(as)
+	if left == 0 {
+		out.SetResult(results)
+		return out
+	}
+	for i, a := range as {
+		f := a.future()
+		f.AddDoneCallback(func() {
+			if out.Done() {
+				return
+			}
+			v, err := f.Result()
+			switch {
+			case f.Cancelled():
+				out.Cancel()
+			case err != nil:
+				out.SetError(err)
+			default:
+				results[i] = v
+				if left--; left == 0 {
+					out.SetResult(results)
+				}
+			}
+		})
+	}
+	return out
+}
