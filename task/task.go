@@ -50,7 +50,7 @@ type Co struct {
 // result.
 type Task[T any] struct {
 	Future[T]
-	co   *Co
+	co     *Co
 	next   func() (struct{}, bool)
 	stop   func()
 	unhook func() // removes the loop's close hook
