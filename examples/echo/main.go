@@ -1,0 +1,102 @@
+//go:build unix
+
+// Command echo is a TCP echo server on one loop, in either of asyncio's
+// two styles: callbacks (a Protocol and its Transport: the fastest path)
+// or tasks (a coroutine per connection that reads and writes).
+//
+//	go run ./examples/echo -style=tasks -port=0
+//
+// It listens on 127.0.0.1, prints the address it got, and runs until
+// interrupted.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/evloop/evloop/loop"
+	"github.com/evloop/evloop/stream"
+	"github.com/evloop/evloop/task"
+)
+
+func main() {
+	style := flag.String("style", "callbacks", "callbacks or tasks")
+	port := flag.Int("port", 0, "port to listen on, 127.0.0.1 (0: any free port)")
+	flag.Parse()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Stdout, *style, *port); err != nil && !errors.Is(err, context.Canceled) {
+		log.Fatal(err)
+	}
+}
+
+func run(ctx context.Context, out io.Writer, style string, port int) error {
+	if style != "callbacks" && style != "tasks" {
+		return fmt.Errorf("echo: -style=%q: want callbacks or tasks", style)
+	}
+	l, err := loop.New(nil)
+	if err != nil {
+		return err
+	}
+	defer l.Close()
+	ln, err := stream.Listen(l, "tcp", fmt.Sprintf("127.0.0.1:%d", port))
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	fmt.Fprintf(out, "listening on %s (%s, backend %s)\n", ln.Addr(), style, l.Backend())
+	if style == "callbacks" {
+		err = stream.Serve(ln, func() stream.Protocol { return new(echoProtocol) })
+	} else {
+		_, err = task.Spawn(l, func(co *task.Co) (struct{}, error) { return struct{}{}, acceptLoop(co, ln) })
+	}
+	if err != nil {
+		return err
+	}
+	return l.RunUntil(ctx)
+}
+
+// echoProtocol writes back what it receives; when its peer does not read
+// fast enough, it stops reading until the transport has drained.
+type echoProtocol struct{ t *stream.Transport }
+
+func (e *echoProtocol) ConnectionMade(t *stream.Transport) { e.t = t }
+func (e *echoProtocol) DataReceived(p []byte)              { e.t.Write(p) }
+func (e *echoProtocol) ConnectionLost(error)               {}
+func (e *echoProtocol) PauseWriting()                      { e.t.PauseReading() }
+func (e *echoProtocol) ResumeWriting()                     { e.t.ResumeReading() }
+
+// acceptLoop spawns a task per connection.
+func acceptLoop(co *task.Co, ln *stream.Listener) error {
+	for {
+		c, err := ln.Accept(co)
+		if err != nil {
+			return err
+		}
+		task.Spawn(co.Loop(), func(co *task.Co) (struct{}, error) { return struct{}{}, echo(co, c) })
+	}
+}
+
+func echo(co *task.Co, c *stream.Conn) error {
+	defer c.Close()
+	buf := make([]byte, 16<<10)
+	for {
+		n, err := c.Read(co, buf)
+		if err != nil {
+			if err == io.EOF {
+				return nil
+			}
+			return err
+		}
+		if _, err := c.Write(co, buf[:n]); err != nil {
+			return err
+		}
+	}
+}

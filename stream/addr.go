@@ -1,0 +1,61 @@
+//go:build unix
+
+package stream
+
+import (
+	"fmt"
+	"net"
+	"net/netip"
+
+	"golang.org/x/sys/unix"
+)
+
+// sockaddr resolves a numeric address for network ("tcp", "tcp4",
+// "tcp6", "unix") without touching the network: host names are not
+// looked up, since a lookup would block the loop.
+func sockaddr(network, address string) (domain int, sa unix.Sockaddr, err error) {
+	switch network {
+	case "unix":
+		return unix.AF_UNIX, &unix.SockaddrUnix{Name: address}, nil
+	case "tcp", "tcp4", "tcp6":
+	default:
+		return 0, nil, fmt.Errorf("stream: network %q: %w", network, net.UnknownNetworkError(network))
+	}
+	ap, err := netip.ParseAddrPort(address)
+	if err != nil {
+		host, port, serr := net.SplitHostPort(address)
+		if serr != nil || host != "" {
+			return 0, nil, fmt.Errorf("stream: address %q: want a numeric ip:port: %w", address, err)
+		}
+		// ":port": every address of the family.
+		p, perr := netip.ParseAddrPort("0.0.0.0:" + port)
+		if network == "tcp6" {
+			p, perr = netip.ParseAddrPort("[::]:" + port)
+		}
+		if perr != nil {
+			return 0, nil, fmt.Errorf("stream: address %q: %w", address, perr)
+		}
+		ap = p
+	}
+	ip := ap.Addr()
+	switch {
+	case ip.Is4() && network != "tcp6":
+		return unix.AF_INET, &unix.SockaddrInet4{Port: int(ap.Port()), Addr: ip.As4()}, nil
+	case ip.Is6() && network != "tcp4":
+		return unix.AF_INET6, &unix.SockaddrInet6{Port: int(ap.Port()), Addr: ip.As16()}, nil
+	}
+	return 0, nil, fmt.Errorf("stream: address %q is not a %s address", address, network)
+}
+
+// netAddr turns a socket address back into a net.Addr.
+func netAddr(sa unix.Sockaddr) net.Addr {
+	switch a := sa.(type) {
+	case *unix.SockaddrInet4:
+		return net.TCPAddrFromAddrPort(netip.AddrPortFrom(netip.AddrFrom4(a.Addr), uint16(a.Port)))
+	case *unix.SockaddrInet6:
+		return net.TCPAddrFromAddrPort(netip.AddrPortFrom(netip.AddrFrom16(a.Addr), uint16(a.Port)))
+	case *unix.SockaddrUnix:
+		return &net.UnixAddr{Name: a.Name, Net: "unix"}
+	}
+	return nil
+}

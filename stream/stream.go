@@ -1,0 +1,230 @@
+//go:build unix
+
+// Package stream is non-blocking TCP and Unix stream sockets for the loop,
+// made directly with golang.org/x/sys/unix rather than through package
+// net, whose descriptors belong to the runtime's own poller.
+//
+// It has the two shapes asyncio has. With tasks, a coroutine calls
+// Accept, Dial, Read and Write, which suspend it on the loop until the
+// socket is ready. With callbacks, Serve calls a Protocol's
+// ConnectionMade, DataReceived and ConnectionLost, and the Protocol writes
+// through a Transport that buffers what the socket cannot take yet and
+// tells the Protocol to pause when the buffer grows (back-pressure); that
+// is the fastest path, with no coroutine switch per message.
+//
+// Errors match the usual sentinels: io.EOF at the end of a stream,
+// net.ErrClosed after Close, and the system's errno (errors.Is(err,
+// unix.ECONNREFUSED)) otherwise. Addresses are numeric ("127.0.0.1:0",
+// "[::1]:8080", a path for "unix"): a name lookup would block the loop.
+package stream
+
+import (
+	"fmt"
+	"io"
+	"net"
+	"os"
+
+	"github.com/evloop/evloop/loop"
+	"github.com/evloop/evloop/task"
+	"golang.org/x/sys/unix"
+)
+
+// A Listener accepts stream connections.
+type Listener struct {
+	l      *loop.Loop
+	fd     int
+	domain int
+	addr   net.Addr
+	closed bool
+}
+
+// Listen opens a listening socket on the loop. For TCP, SO_REUSEADDR is
+// set; port 0 picks a free port (Addr tells which).
+func Listen(l *loop.Loop, network, address string) (*Listener, error) {
+	domain, sa, err := sockaddr(network, address)
+	if err != nil {
+		return nil, err
+	}
+	fd, err := socket(domain)
+	if err != nil {
+		return nil, fmt.Errorf("stream: listen %s %s: %w", network, address, err)
+	}
+	if domain != unix.AF_UNIX {
+		unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_REUSEADDR, 1)
+	}
+	if err := unix.Bind(fd, sa); err != nil {
+		unix.Close(fd)
+		return nil, fmt.Errorf("stream: listen %s %s: %w", network, address, os.NewSyscallError("bind", err))
+	}
+	if err := unix.Listen(fd, 1024); err != nil {
+		unix.Close(fd)
+		return nil, fmt.Errorf("stream: listen %s %s: %w", network, address, os.NewSyscallError("listen", err))
+	}
+	local, err := unix.Getsockname(fd)
+	if err != nil {
+		unix.Close(fd)
+		return nil, fmt.Errorf("stream: listen: %w", os.NewSyscallError("getsockname", err))
+	}
+	return &Listener{l: l, fd: fd, domain: domain, addr: netAddr(local)}, nil
+}
+
+// Addr returns the address the listener is bound to.
+func (ln *Listener) Addr() net.Addr { return ln.addr }
+
+// Fd returns the listening descriptor.
+func (ln *Listener) Fd() int { return ln.fd }
+
+// Accept suspends co until a connection arrives and returns it.
+func (ln *Listener) Accept(co *task.Co) (*Conn, error) {
+	for {
+		if ln.closed {
+			return nil, fmt.Errorf("stream: accept: %w", net.ErrClosed)
+		}
+		fd, _, err := accept(ln.fd)
+		if err == nil {
+			setNoDelay(fd, ln.domain)
+			return newConn(ln.l, fd), nil
+		}
+		if err != unix.EAGAIN {
+			return nil, fmt.Errorf("stream: accept: %w", os.NewSyscallError("accept", err))
+		}
+		if err := co.WaitReadable(ln.fd); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// Close stops listening.
+func (ln *Listener) Close() error {
+	if ln.closed {
+		return fmt.Errorf("stream: close listener: %w", net.ErrClosed)
+	}
+	ln.closed = true
+	ln.l.RemoveReader(ln.fd)
+	if ln.domain == unix.AF_UNIX {
+		if a, ok := ln.addr.(*net.UnixAddr); ok {
+			os.Remove(a.Name)
+		}
+	}
+	return unix.Close(ln.fd)
+}
+
+// A Conn is a connected stream socket used from tasks.
+type Conn struct {
+	l      *loop.Loop
+	fd     int
+	closed bool
+}
+
+func newConn(l *loop.Loop, fd int) *Conn { return &Conn{l: l, fd: fd} }
+
+// Dial connects to address, suspending co until the connection is made.
+func Dial(co *task.Co, network, address string) (*Conn, error) {
+	domain, sa, err := sockaddr(network, address)
+	if err != nil {
+		return nil, err
+	}
+	fd, err := socket(domain)
+	if err != nil {
+		return nil, fmt.Errorf("stream: dial %s %s: %w", network, address, err)
+	}
+	fail := func(err error) (*Conn, error) {
+		unix.Close(fd)
+		return nil, fmt.Errorf("stream: dial %s %s: %w", network, address, err)
+	}
+	err = unix.Connect(fd, sa)
+	for err == unix.EINTR {
+		err = unix.Connect(fd, sa)
+	}
+	if err == unix.EINPROGRESS || err == unix.EALREADY {
+		if err := co.WaitWritable(fd); err != nil {
+			return fail(err)
+		}
+		soerr, gerr := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_ERROR)
+		if gerr != nil {
+			return fail(os.NewSyscallError("getsockopt", gerr))
+		}
+		err = nil
+		if soerr != 0 {
+			err = unix.Errno(soerr)
+		}
+	}
+	if err != nil {
+		return fail(os.NewSyscallError("connect", err))
+	}
+	setNoDelay(fd, domain)
+	return newConn(co.Loop(), fd), nil
+}
+
+// Fd returns the connection's descriptor.
+func (c *Conn) Fd() int { return c.fd }
+
+// Read reads into p, suspending co until data, the end of the stream
+// (io.EOF) or an error arrives.
+func (c *Conn) Read(co *task.Co, p []byte) (int, error) {
+	for {
+		if c.closed {
+			return 0, fmt.Errorf("stream: read: %w", net.ErrClosed)
+		}
+		n, err := unix.Read(c.fd, p)
+		switch {
+		case err == unix.EINTR:
+			continue
+		case err == unix.EAGAIN:
+			if err := co.WaitReadable(c.fd); err != nil {
+				return 0, err
+			}
+			continue
+		case err != nil:
+			return 0, fmt.Errorf("stream: read: %w", os.NewSyscallError("read", err))
+		case n == 0 && len(p) > 0:
+			return 0, io.EOF
+		}
+		return n, nil
+	}
+}
+
+// Write writes all of p, suspending co whenever the socket cannot take
+// more; it returns short only with an error.
+func (c *Conn) Write(co *task.Co, p []byte) (int, error) {
+	written := 0
+	for written < len(p) {
+		if c.closed {
+			return written, fmt.Errorf("stream: write: %w", net.ErrClosed)
+		}
+		n, err := unix.Write(c.fd, p[written:])
+		switch {
+		case err == unix.EINTR:
+			continue
+		case err == unix.EAGAIN:
+			if err := co.WaitWritable(c.fd); err != nil {
+				return written, err
+			}
+			continue
+		case err != nil:
+			return written, fmt.Errorf("stream: write: %w", os.NewSyscallError("write", err))
+		}
+		written += n
+	}
+	return written, nil
+}
+
+// CloseWrite shuts down the sending side: the peer reads io.EOF.
+func (c *Conn) CloseWrite() error {
+	if c.closed {
+		return fmt.Errorf("stream: close write: %w", net.ErrClosed)
+	}
+	return os.NewSyscallError("shutdown", unix.Shutdown(c.fd, unix.SHUT_WR))
+}
+
+// Close closes the connection. Call it from the task that uses the
+// connection, or after cancelling the tasks waiting on it.
+func (c *Conn) Close() error {
+	if c.closed {
+		return fmt.Errorf("stream: close: %w", net.ErrClosed)
+	}
+	c.closed = true
+	c.l.RemoveReader(c.fd)
+	c.l.RemoveWriter(c.fd)
+	return unix.Close(c.fd)
+}
