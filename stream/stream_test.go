@@ -161,7 +161,7 @@ func (e *echo) PauseWriting() {
 	}
 	e.t.PauseReading()
 }
-func (e *echo) ResumeWriting()                     { e.resume++; e.t.ResumeReading() }
+func (e *echo) ResumeWriting() { e.resume++; e.t.ResumeReading() }
 
 func TestServeEchoWithBackPressure(t *testing.T) {
 	l := newLoop(t)

@@ -212,4 +212,3 @@ func (t *Transport) finish(err error) {
 	t.out = nil
 	t.l.CallSoon(func() { t.proto.ConnectionLost(err) })
 }
-
