@@ -76,24 +76,31 @@ func CallSoonThreadsafe(b *testing.B, p int) {
 			l.Stop()
 		}
 	}
-	var wg sync.WaitGroup
 	b.ReportAllocs()
 	b.ResetTimer()
-	for i := range p {
-		count := b.N / p
-		if i == 0 {
-			count += b.N % p
-		}
-		wg.Go(func() {
-			for range count {
-				l.CallSoonThreadsafe(fn)
-			}
-		})
-	}
+	wait := spread(p, b.N, func() { l.CallSoonThreadsafe(fn) })
 	if err := l.Run(); err != nil {
 		b.Fatal(err)
 	}
-	wg.Wait()
+	wait()
+}
+
+// spread starts p goroutines that call post n times in all, and returns
+// the function that waits for them.
+func spread(p, n int, post func()) (wait func()) {
+	var wg sync.WaitGroup
+	for i := range p {
+		count := n / p
+		if i == 0 {
+			count += n % p
+		}
+		wg.Go(func() {
+			for range count {
+				post()
+			}
+		})
+	}
+	return wg.Wait
 }
 
 // ChanChain is what a Go programmer writes instead: a goroutine draining a
@@ -140,24 +147,13 @@ func ChanThreadsafe(b *testing.B, p int) {
 	ch := make(chan func(), batchSize)
 	n := 0
 	fn := func() { n++ }
-	var wg sync.WaitGroup
 	b.ReportAllocs()
 	b.ResetTimer()
-	for i := range p {
-		count := b.N / p
-		if i == 0 {
-			count += b.N % p
-		}
-		wg.Go(func() {
-			for range count {
-				ch <- fn
-			}
-		})
-	}
+	wait := spread(p, b.N, func() { ch <- fn })
 	for range b.N {
 		(<-ch)()
 	}
-	wg.Wait()
+	wait()
 }
 
 // RawSliceChain is the floor: a slice of funcs run in order, each

@@ -12,9 +12,8 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// RawPoll is W1's floor for poll: one pollfd array, poll, a scan, read,
-// write.
-func RawPoll(b *testing.B, fds, active int) {
+// floor runs a W1 floor: a seeded ring, then run timed for b.N writes.
+func floor(b *testing.B, fds, active int, run func(r *ring, writes int) error) {
 	r, err := newRing(fds, active)
 	if err != nil {
 		b.Fatal(err)
@@ -25,10 +24,14 @@ func RawPoll(b *testing.B, fds, active int) {
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
-	if err := rawPoll(r, b.N); err != nil {
+	if err := run(r, b.N); err != nil {
 		b.Fatal(err)
 	}
 }
+
+// RawPoll is W1's floor for poll: one pollfd array, poll, a scan, read,
+// write.
+func RawPoll(b *testing.B, fds, active int) { floor(b, fds, active, rawPoll) }
 
 func rawPoll(r *ring, writes int) error {
 	pfds := make([]unix.PollFd, len(r.reads))
@@ -60,21 +63,7 @@ func rawPoll(r *ring, writes int) error {
 
 // RawSelect is W1's floor for select: fd_sets sized to the highest
 // descriptor, copied and handed to select, a scan, read, write.
-func RawSelect(b *testing.B, fds, active int) {
-	r, err := newRing(fds, active)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer r.Close()
-	if err := r.seed(); err != nil {
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	if err := rawSelect(r, b.N); err != nil {
-		b.Fatal(err)
-	}
-}
+func RawSelect(b *testing.B, fds, active int) { floor(b, fds, active, rawSelect) }
 
 func rawSelect(r *ring, writes int) error {
 	maxfd := 0

@@ -39,17 +39,11 @@ const Available = true
 // Selector is an epoll selector. The zero value is not usable; call New.
 type Selector struct {
 	epfd   int
-	regs   []registration // indexed by descriptor
-	gen    uint32         // the last generation handed out
+	regs   backend.Table
 	kevs   []unix.EpollEvent
 	ts     unix.Timespec
 	pwait2 bool // epoll_pwait2 is usable
 	closed bool
-}
-
-type registration struct {
-	gen      uint32 // 0: not registered
-	interest api.Interest
 }
 
 var _ api.Selector = (*Selector)(nil)
@@ -70,58 +64,35 @@ func (s *Selector) Name() string { return "epoll" }
 // registrations.
 func (s *Selector) Modes() api.Interest { return api.EdgeTriggered | api.OneShot }
 
-func (s *Selector) lookup(fd int) *registration {
-	if fd < 0 || fd >= len(s.regs) || s.regs[fd].gen == 0 {
-		return nil
-	}
-	return &s.regs[fd]
-}
-
-func (s *Selector) check(fd int, interest api.Interest) error {
-	if s.closed {
-		return api.ErrClosed
-	}
-	if fd < 0 {
-		return unix.EBADF
-	}
-	return backend.CheckInterest(interest, s.Modes())
-}
-
 // Register implements [api.Selector].
 func (s *Selector) Register(fd int, interest api.Interest) error {
-	if err := s.check(fd, interest); err != nil {
+	if err := backend.Check(s.closed, fd, interest, s.Modes()); err != nil {
 		return fmt.Errorf("epoll: register fd %d: %w", fd, err)
 	}
-	if s.lookup(fd) != nil {
+	if s.regs.Lookup(fd) != nil {
 		return fmt.Errorf("epoll: register fd %d: %w", fd, api.ErrRegistered)
 	}
-	s.gen++
-	if s.gen == 0 { // 0 means "not registered"; skip it on wrap-around
-		s.gen = 1
-	}
-	if err := s.ctl(unix.EPOLL_CTL_ADD, fd, interest, s.gen); err != nil {
+	gen := s.regs.NextGen()
+	if err := s.ctl(unix.EPOLL_CTL_ADD, fd, interest, gen); err != nil {
 		return fmt.Errorf("epoll: register fd %d: %w", fd, err)
 	}
-	if fd >= len(s.regs) {
-		s.regs = append(s.regs, make([]registration, fd+1-len(s.regs))...)
-	}
-	s.regs[fd] = registration{gen: s.gen, interest: interest}
+	s.regs.Set(fd, backend.Reg{Gen: gen, Interest: interest})
 	return nil
 }
 
 // Modify implements [api.Selector].
 func (s *Selector) Modify(fd int, interest api.Interest) error {
-	if err := s.check(fd, interest); err != nil {
+	if err := backend.Check(s.closed, fd, interest, s.Modes()); err != nil {
 		return fmt.Errorf("epoll: modify fd %d: %w", fd, err)
 	}
-	r := s.lookup(fd)
+	r := s.regs.Lookup(fd)
 	if r == nil {
 		return fmt.Errorf("epoll: modify fd %d: %w", fd, api.ErrNotRegistered)
 	}
-	if err := s.ctl(unix.EPOLL_CTL_MOD, fd, interest, r.gen); err != nil {
+	if err := s.ctl(unix.EPOLL_CTL_MOD, fd, interest, r.Gen); err != nil {
 		return fmt.Errorf("epoll: modify fd %d: %w", fd, err)
 	}
-	r.interest = interest
+	r.Interest = interest
 	return nil
 }
 
@@ -132,11 +103,11 @@ func (s *Selector) Unregister(fd int) error {
 	if s.closed {
 		return fmt.Errorf("epoll: unregister fd %d: %w", fd, api.ErrClosed)
 	}
-	r := s.lookup(fd)
+	r := s.regs.Lookup(fd)
 	if r == nil {
 		return fmt.Errorf("epoll: unregister fd %d: %w", fd, api.ErrNotRegistered)
 	}
-	*r = registration{}
+	*r = backend.Reg{}
 	err := unix.EpollCtl(s.epfd, unix.EPOLL_CTL_DEL, fd, nil)
 	if err != nil && err != unix.EBADF && err != unix.ENOENT {
 		return fmt.Errorf("epoll: unregister fd %d: %w", fd, os.NewSyscallError("epoll_ctl", err))
@@ -188,11 +159,11 @@ func (s *Selector) Select(events []api.Event, timeout time.Duration) ([]api.Even
 func (s *Selector) collect(events []api.Event, kevs []unix.EpollEvent) []api.Event {
 	for i := range kevs {
 		k := &kevs[i]
-		r := s.lookup(int(k.Fd))
-		if r == nil || r.gen != uint32(k.Pad) {
+		r := s.regs.Lookup(int(k.Fd))
+		if r == nil || r.Gen != uint32(k.Pad) {
 			continue // a registration that no longer exists
 		}
-		events = append(events, api.Event{Fd: int(k.Fd), Ready: readiness(k.Events, r.interest)})
+		events = append(events, api.Event{Fd: int(k.Fd), Ready: readiness(k.Events, r.Interest)})
 	}
 	return events
 }
@@ -226,7 +197,7 @@ func (s *Selector) Close() error {
 		return fmt.Errorf("epoll: close: %w", api.ErrClosed)
 	}
 	s.closed = true
-	s.regs, s.kevs = nil, nil
+	s.regs, s.kevs = backend.Table{}, nil
 	// Not retried on EINTR: Linux has released the descriptor by then,
 	// and a retry could close one another goroutine has just opened.
 	if err := unix.Close(s.epfd); err != nil {

@@ -80,18 +80,12 @@ const Available = available
 type Selector struct {
 	kevent  keventFunc
 	closeKq func() error
-	regs    []registration // indexed by descriptor
-	gen     uint32
+	regs    backend.Table
 	change  [1]kev
 	kevs    []kev
 	merged  []int32 // merged[fd] is 1+fd's index in the batch being built
 	ts      unix.Timespec
 	closed  bool
-}
-
-type registration struct {
-	gen      uint32 // 0: not registered
-	interest api.Interest
 }
 
 var _ api.Selector = (*Selector)(nil)
@@ -106,23 +100,6 @@ func (s *Selector) Name() string { return "kqueue" }
 // Modes reports that kqueue accepts edge-triggered (EV_CLEAR) and one-shot
 // (EV_ONESHOT) registrations.
 func (s *Selector) Modes() api.Interest { return api.EdgeTriggered | api.OneShot }
-
-func (s *Selector) lookup(fd int) *registration {
-	if fd < 0 || fd >= len(s.regs) || s.regs[fd].gen == 0 {
-		return nil
-	}
-	return &s.regs[fd]
-}
-
-func (s *Selector) check(fd int, interest api.Interest) error {
-	if s.closed {
-		return api.ErrClosed
-	}
-	if fd < 0 {
-		return unix.EBADF
-	}
-	return backend.CheckInterest(interest, s.Modes())
-}
 
 // apply runs one change.
 func (s *Selector) apply(fd int, filter int16, flags uint16, gen uint32) error {
@@ -186,43 +163,37 @@ func gone(err error) bool {
 
 // Register implements [api.Selector].
 func (s *Selector) Register(fd int, interest api.Interest) error {
-	if err := s.check(fd, interest); err != nil {
+	if err := backend.Check(s.closed, fd, interest, s.Modes()); err != nil {
 		return fmt.Errorf("kqueue: register fd %d: %w", fd, err)
 	}
-	if s.lookup(fd) != nil {
+	if s.regs.Lookup(fd) != nil {
 		return fmt.Errorf("kqueue: register fd %d: %w", fd, api.ErrRegistered)
 	}
-	s.gen++
-	if s.gen == 0 {
-		s.gen = 1
-	}
-	if err := s.arm(fd, interest, s.gen); err != nil {
+	gen := s.regs.NextGen()
+	if err := s.arm(fd, interest, gen); err != nil {
 		s.drop(fd, interest) // undo a first direction that went in
 		return fmt.Errorf("kqueue: register fd %d: %w", fd, err)
 	}
-	for fd >= len(s.regs) {
-		s.regs = append(s.regs, registration{})
-	}
-	s.regs[fd] = registration{gen: s.gen, interest: interest}
+	s.regs.Set(fd, backend.Reg{Gen: gen, Interest: interest})
 	return nil
 }
 
 // Modify implements [api.Selector]; it re-arms a one-shot registration.
 func (s *Selector) Modify(fd int, interest api.Interest) error {
-	if err := s.check(fd, interest); err != nil {
+	if err := backend.Check(s.closed, fd, interest, s.Modes()); err != nil {
 		return fmt.Errorf("kqueue: modify fd %d: %w", fd, err)
 	}
-	r := s.lookup(fd)
+	r := s.regs.Lookup(fd)
 	if r == nil {
 		return fmt.Errorf("kqueue: modify fd %d: %w", fd, api.ErrNotRegistered)
 	}
-	if err := s.drop(fd, r.interest&^interest&api.Directions); err != nil {
+	if err := s.drop(fd, r.Interest&^interest&api.Directions); err != nil {
 		return fmt.Errorf("kqueue: modify fd %d: %w", fd, err)
 	}
-	if err := s.arm(fd, interest, r.gen); err != nil {
+	if err := s.arm(fd, interest, r.Gen); err != nil {
 		return fmt.Errorf("kqueue: modify fd %d: %w", fd, err)
 	}
-	r.interest = interest
+	r.Interest = interest
 	return nil
 }
 
@@ -231,12 +202,12 @@ func (s *Selector) Unregister(fd int) error {
 	if s.closed {
 		return fmt.Errorf("kqueue: unregister fd %d: %w", fd, api.ErrClosed)
 	}
-	r := s.lookup(fd)
+	r := s.regs.Lookup(fd)
 	if r == nil {
 		return fmt.Errorf("kqueue: unregister fd %d: %w", fd, api.ErrNotRegistered)
 	}
-	dirs := r.interest
-	*r = registration{}
+	dirs := r.Interest
+	*r = backend.Reg{}
 	if err := s.drop(fd, dirs); err != nil {
 		return fmt.Errorf("kqueue: unregister fd %d: %w", fd, err)
 	}
@@ -286,11 +257,11 @@ func (s *Selector) collect(events []api.Event, kevs []kev) []api.Event {
 	for i := range kevs {
 		k := &kevs[i]
 		fd := int(k.ident)
-		r := s.lookup(fd)
-		if r == nil || r.gen != uint32(k.udata) {
+		r := s.regs.Lookup(fd)
+		if r == nil || r.Gen != uint32(k.udata) {
 			continue // a registration that no longer exists
 		}
-		ready := readiness(k, r.interest)
+		ready := readiness(k, r.Interest)
 		if ready == 0 {
 			continue
 		}
@@ -335,7 +306,7 @@ func (s *Selector) Close() error {
 		return fmt.Errorf("kqueue: close: %w", api.ErrClosed)
 	}
 	s.closed = true
-	s.regs, s.kevs, s.merged = nil, nil, nil
+	s.regs, s.kevs, s.merged = backend.Table{}, nil, nil
 	if err := s.closeKq(); err != nil {
 		return fmt.Errorf("kqueue: close: %w", err)
 	}

@@ -102,13 +102,7 @@ func (s *Selector) Unregister(fd int) error {
 }
 
 func (s *Selector) check(fd int, interest api.Interest) error {
-	if s.closed {
-		return api.ErrClosed
-	}
-	if fd < 0 {
-		return unix.EBADF
-	}
-	return backend.CheckInterest(interest, 0)
+	return backend.Check(s.closed, fd, interest, 0)
 }
 
 // Select implements [api.Selector].

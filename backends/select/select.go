@@ -43,18 +43,13 @@ const (
 
 // Selector is a select(2) selector. The zero value is not usable; call New.
 type Selector struct {
-	regs         []registration // indexed by descriptor
-	maxfd        int            // highest registered descriptor, -1 if none
-	rset, wset   []unix.FdSet   // what is registered
-	rwork, wwork []unix.FdSet   // what select is given and fills in
-	cursor       int            // word where the next scan of results begins
+	regs         backend.Table
+	maxfd        int          // highest registered descriptor, -1 if none
+	rset, wset   []unix.FdSet // what is registered
+	rwork, wwork []unix.FdSet // what select is given and fills in
+	cursor       int          // word where the next scan of results begins
 	wait         waiter
 	closed       bool
-}
-
-type registration struct {
-	interest api.Interest // 0: not registered
-	silenced bool         // closed while registered, already reported
 }
 
 var _ api.Selector = (*Selector)(nil)
@@ -65,29 +60,12 @@ func New() (*Selector, error) { return &Selector{maxfd: -1}, nil }
 // Name returns "select".
 func (s *Selector) Name() string { return "select" }
 
-func (s *Selector) lookup(fd int) *registration {
-	if fd < 0 || fd >= len(s.regs) || s.regs[fd].interest == 0 {
-		return nil
-	}
-	return &s.regs[fd]
-}
-
-func (s *Selector) check(fd int, interest api.Interest) error {
-	if s.closed {
-		return api.ErrClosed
-	}
-	if fd < 0 {
-		return unix.EBADF
-	}
-	return backend.CheckInterest(interest, 0)
-}
-
 // Register implements [api.Selector].
 func (s *Selector) Register(fd int, interest api.Interest) error {
-	if err := s.check(fd, interest); err != nil {
+	if err := backend.Check(s.closed, fd, interest, 0); err != nil {
 		return fmt.Errorf("select: register fd %d: %w", fd, err)
 	}
-	if s.lookup(fd) != nil {
+	if s.regs.Lookup(fd) != nil {
 		return fmt.Errorf("select: register fd %d: %w", fd, api.ErrRegistered)
 	}
 	if fd >= fdLimit {
@@ -96,9 +74,6 @@ func (s *Selector) Register(fd int, interest api.Interest) error {
 	if err := backend.CheckFd(fd); err != nil {
 		return fmt.Errorf("select: register fd %d: %w", fd, err)
 	}
-	if fd >= len(s.regs) {
-		s.regs = append(s.regs, make([]registration, fd+1-len(s.regs))...)
-	}
 	if sets := fd/setBits + 1; sets > len(s.rset) {
 		grow := sets - len(s.rset)
 		s.rset = append(s.rset, make([]unix.FdSet, grow)...)
@@ -106,7 +81,7 @@ func (s *Selector) Register(fd int, interest api.Interest) error {
 		s.rwork = make([]unix.FdSet, len(s.rset))
 		s.wwork = make([]unix.FdSet, len(s.rset))
 	}
-	s.regs[fd] = registration{interest: interest}
+	s.regs.Set(fd, backend.Reg{Gen: s.regs.NextGen(), Interest: interest})
 	s.arm(fd, interest)
 	s.maxfd = max(s.maxfd, fd)
 	return nil
@@ -115,14 +90,14 @@ func (s *Selector) Register(fd int, interest api.Interest) error {
 // Modify implements [api.Selector]; it also re-arms a descriptor that was
 // silenced after being closed while registered.
 func (s *Selector) Modify(fd int, interest api.Interest) error {
-	if err := s.check(fd, interest); err != nil {
+	if err := backend.Check(s.closed, fd, interest, 0); err != nil {
 		return fmt.Errorf("select: modify fd %d: %w", fd, err)
 	}
-	r := s.lookup(fd)
+	r := s.regs.Lookup(fd)
 	if r == nil {
 		return fmt.Errorf("select: modify fd %d: %w", fd, api.ErrNotRegistered)
 	}
-	*r = registration{interest: interest}
+	r.Interest, r.Silenced = interest, false
 	s.arm(fd, interest)
 	return nil
 }
@@ -132,13 +107,13 @@ func (s *Selector) Unregister(fd int) error {
 	if s.closed {
 		return fmt.Errorf("select: unregister fd %d: %w", fd, api.ErrClosed)
 	}
-	r := s.lookup(fd)
+	r := s.regs.Lookup(fd)
 	if r == nil {
 		return fmt.Errorf("select: unregister fd %d: %w", fd, api.ErrNotRegistered)
 	}
-	*r = registration{}
+	*r = backend.Reg{}
 	s.arm(fd, 0)
-	for s.maxfd >= 0 && s.regs[s.maxfd].interest == 0 {
+	for s.maxfd >= 0 && s.regs.Lookup(s.maxfd) == nil {
 		s.maxfd--
 	}
 	return nil
@@ -243,13 +218,13 @@ func word(set *unix.FdSet, j int) uint64 {
 // once as Error and drops it from the sets.
 func (s *Selector) reap(events []api.Event) []api.Event {
 	for fd := 0; fd <= s.maxfd && len(events) < cap(events); fd++ {
-		r := &s.regs[fd]
-		if r.interest == 0 || r.silenced || backend.CheckFd(fd) == nil {
+		r := s.regs.Lookup(fd)
+		if r == nil || r.Silenced || backend.CheckFd(fd) == nil {
 			continue
 		}
-		r.silenced = true
+		r.Silenced = true
 		s.arm(fd, 0)
-		events = append(events, api.Event{Fd: fd, Ready: api.Error | r.interest&api.Directions})
+		events = append(events, api.Event{Fd: fd, Ready: api.Error | r.Interest&api.Directions})
 	}
 	return events
 }
