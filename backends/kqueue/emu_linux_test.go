@@ -28,6 +28,8 @@ import (
 type emu struct {
 	notes  []*note
 	closed bool
+	pfds   []unix.PollFd // reused: a selector's Select must not allocate
+	fired  []*note
 }
 
 type note struct {
@@ -147,7 +149,7 @@ func (e *emu) kevent(changes, events []kev, timeout *unix.Timespec) (int, error)
 // ones that fire.
 func (e *emu) scan(events []kev, wait time.Duration) (int, error) {
 	e.forgetClosed()
-	var pfds []unix.PollFd
+	pfds := e.pfds[:0]
 	for _, n := range e.notes {
 		if n.disabled {
 			continue
@@ -158,12 +160,13 @@ func (e *emu) scan(events []kev, wait time.Duration) (int, error) {
 		}
 		pfds = append(pfds, unix.PollFd{Fd: int32(n.ident), Events: ev})
 	}
+	e.pfds = pfds
 	ts := unix.NsecToTimespec(int64(wait))
 	if _, err := unix.Ppoll(pfds, &ts, nil); err != nil {
 		return 0, err // EINTR included, as the real call
 	}
 	count, j := 0, 0
-	var fired []*note
+	fired := e.fired[:0]
 	for _, n := range e.notes {
 		if n.disabled {
 			continue
@@ -178,6 +181,7 @@ func (e *emu) scan(events []kev, wait time.Duration) (int, error) {
 		count++
 		fired = append(fired, n)
 	}
+	e.fired = fired
 	for _, n := range fired {
 		if n.flags&evOneshot != 0 {
 			i, _ := e.find(n.ident, n.filter)
@@ -194,12 +198,12 @@ func (n *note) check(re int16) (kev, bool) {
 	if n.filter == filtRead {
 		eof := re&(unix.POLLHUP|unix.POLLRDHUP) != 0
 		ready := re&(unix.POLLIN|unix.POLLERR) != 0 || eof
-		data, _ := unix.IoctlGetInt(int(n.ident), unix.TIOCINQ) // FIONREAD
-		k.data = int64(data)
 		if eof {
 			k.flags |= evEOF
 		}
 		if n.flags&evClear != 0 {
+			data, _ := unix.IoctlGetInt(int(n.ident), unix.TIOCINQ) // FIONREAD
+			k.data = int64(data)
 			fire := ready && (k.data > n.lastData || eof && !n.eofReported)
 			if fire {
 				n.lastData, n.eofReported = k.data, eof
