@@ -1,0 +1,282 @@
+//go:build unix
+
+package bench
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/evloop/evloop/loop"
+	"github.com/evloop/evloop/stream"
+	"github.com/evloop/evloop/task"
+)
+
+// W3: TCP ping-pong on loopback. Each server runs single-threaded in a
+// process of its own (GOMAXPROCS=1), so that its CPU time can be read
+// apart from the load generator's; one op is one round trip of a 64-byte
+// message. Reported: round trips per second, p50 and p99 latency, and the
+// server's CPU per round trip, the figure that tells servers apart on a
+// machine where the load generator saturates its own core.
+
+// EchoImpls are the W3 servers: the loop with callbacks (Protocol and
+// Transport), the loop with a task per connection, and the Go runtime's
+// netpoller with a goroutine per connection.
+var EchoImpls = []string{"loop-callbacks", "loop-tasks", "netpoller"}
+
+const (
+	echoMsg      = 64
+	echoServeEnv = "EVLOOP_ECHO_SERVER" // set in the server process: which impl
+)
+
+// ServeEcho runs the echo server impl on 127.0.0.1:0 until ctx is done,
+// sending its address on addr first.
+func ServeEcho(ctx context.Context, impl string, addr chan<- string) error {
+	if impl == "netpoller" {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return err
+		}
+		addr <- ln.Addr().String()
+		context.AfterFunc(ctx, func() { ln.Close() })
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				if ctx.Err() != nil {
+					return nil
+				}
+				return err
+			}
+			go func() {
+				defer c.Close()
+				buf := make([]byte, 16<<10)
+				for {
+					n, err := c.Read(buf)
+					if err != nil {
+						return
+					}
+					if _, err := c.Write(buf[:n]); err != nil {
+						return
+					}
+				}
+			}()
+		}
+	}
+	l, err := loop.New(nil)
+	if err != nil {
+		return err
+	}
+	defer l.Close()
+	ln, err := stream.Listen(l, "tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	switch impl {
+	case "loop-callbacks":
+		err = stream.Serve(ln, func() stream.Protocol { return new(echoProtocol) })
+	case "loop-tasks":
+		_, err = task.Spawn(l, func(co *task.Co) (struct{}, error) {
+			for {
+				c, err := ln.Accept(co)
+				if err != nil {
+					return struct{}{}, err
+				}
+				task.Spawn(l, func(co *task.Co) (struct{}, error) {
+					defer c.Close()
+					buf := make([]byte, 16<<10)
+					for {
+						n, err := c.Read(co, buf)
+						if err != nil {
+							return struct{}{}, nil
+						}
+						if _, err := c.Write(co, buf[:n]); err != nil {
+							return struct{}{}, nil
+						}
+					}
+				})
+			}
+		})
+	default:
+		return fmt.Errorf("bench: no echo server %q (have %s)", impl, strings.Join(EchoImpls, ", "))
+	}
+	if err != nil {
+		return err
+	}
+	addr <- ln.Addr().String()
+	if err := l.RunUntil(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	return nil
+}
+
+type echoProtocol struct{ t *stream.Transport }
+
+func (e *echoProtocol) ConnectionMade(t *stream.Transport) { e.t = t }
+func (e *echoProtocol) DataReceived(p []byte)              { e.t.Write(p) }
+func (e *echoProtocol) ConnectionLost(error)               {}
+
+// serveEchoProcess is the server process's main: serve, print the
+// address, then answer each "cpu" line on stdin with the process's CPU
+// time in nanoseconds, until stdin closes.
+func serveEchoProcess(impl string) {
+	runtime.GOMAXPROCS(1)
+	ctx, cancel := context.WithCancel(context.Background())
+	addr := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() { done <- ServeEcho(ctx, impl, addr) }()
+	select {
+	case a := <-addr:
+		fmt.Println(a)
+	case err := <-done:
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	in := bufio.NewScanner(os.Stdin)
+	for in.Scan() {
+		fmt.Println(cpuTime().Nanoseconds())
+	}
+	cancel()
+	<-done
+	os.Exit(0)
+}
+
+// echoProcess is a running server process.
+type echoProcess struct {
+	cmd  *exec.Cmd
+	in   io.WriteCloser
+	out  *bufio.Scanner
+	addr string
+}
+
+func startEcho(impl string) (*echoProcess, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(exe, "-test.run=^$")
+	cmd.Env = append(os.Environ(), echoServeEnv+"="+impl)
+	cmd.Stderr = os.Stderr
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, err
+	}
+	outPipe, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	p := &echoProcess{cmd: cmd, in: in, out: bufio.NewScanner(outPipe)}
+	if !p.out.Scan() {
+		p.stop()
+		return nil, fmt.Errorf("bench: echo server %s did not start", impl)
+	}
+	p.addr = p.out.Text()
+	return p, nil
+}
+
+// cpu asks the server for its CPU time so far.
+func (p *echoProcess) cpu() (time.Duration, error) {
+	if _, err := io.WriteString(p.in, "cpu\n"); err != nil {
+		return 0, err
+	}
+	if !p.out.Scan() {
+		return 0, errors.New("bench: echo server gone")
+	}
+	ns, err := strconv.ParseInt(p.out.Text(), 10, 64)
+	return time.Duration(ns), err
+}
+
+func (p *echoProcess) stop() {
+	p.in.Close()
+	p.cmd.Wait()
+}
+
+// Echo is W3 against the server impl with conns connections: b.N round
+// trips of 64 bytes in all, each connection waiting for its echo before
+// sending again.
+func Echo(b *testing.B, impl string, conns int) {
+	srv, err := startEcho(impl)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer srv.stop()
+	cs := make([]net.Conn, conns)
+	for i := range cs {
+		if cs[i], err = net.Dial("tcp", srv.addr); err != nil {
+			b.Fatal(err)
+		}
+		defer cs[i].Close()
+	}
+	lat := make([][]time.Duration, conns)
+	b.ResetTimer()
+	cpu0, err := srv.cpu()
+	if err != nil {
+		b.Fatal(err)
+	}
+	start := time.Now()
+	var wg sync.WaitGroup
+	var failed error
+	var mu sync.Mutex
+	for i, c := range cs {
+		n := b.N / conns
+		if i < b.N%conns {
+			n++
+		}
+		lat[i] = make([]time.Duration, 0, n)
+		wg.Go(func() {
+			msg := make([]byte, echoMsg)
+			got := make([]byte, echoMsg)
+			for range n {
+				t0 := time.Now()
+				if _, err := c.Write(msg); err != nil {
+					mu.Lock()
+					failed = err
+					mu.Unlock()
+					return
+				}
+				if _, err := io.ReadFull(c, got); err != nil {
+					mu.Lock()
+					failed = err
+					mu.Unlock()
+					return
+				}
+				lat[i] = append(lat[i], time.Since(t0))
+			}
+		})
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	cpu1, err := srv.cpu()
+	b.StopTimer()
+	if failed != nil {
+		b.Fatal(failed)
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	var all []time.Duration
+	for _, l := range lat {
+		all = append(all, l...)
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "rt/s")
+	b.ReportMetric(float64(all[len(all)/2].Nanoseconds())/1e3, "p50-µs")
+	b.ReportMetric(float64(all[len(all)*99/100].Nanoseconds())/1e3, "p99-µs")
+	b.ReportMetric(float64((cpu1-cpu0).Nanoseconds())/float64(b.N), "server-cpu-ns/rt")
+}
+
