@@ -279,4 +279,3 @@ func Echo(b *testing.B, impl string, conns int) {
 	b.ReportMetric(float64(all[len(all)*99/100].Nanoseconds())/1e3, "p99-µs")
 	b.ReportMetric(float64((cpu1-cpu0).Nanoseconds())/float64(b.N), "server-cpu-ns/rt")
 }
-
