@@ -36,10 +36,13 @@ import (
 // netpoller with a goroutine per connection.
 var EchoImpls = []string{"loop-callbacks", "loop-tasks", "netpoller"}
 
-const (
-	echoMsg      = 64
-	echoServeEnv = "EVLOOP_ECHO_SERVER" // set in the server process: which impl
-)
+const echoMsg = 64
+
+// EchoServerEnv, set in a process's environment, names the W3 server that
+// process must run (ServeEchoProcess): the benchmark starts its servers by
+// running its own executable again. A program that runs W3 (cmd/evbench)
+// checks it first thing in main.
+const EchoServerEnv = "EVLOOP_ECHO_SERVER"
 
 // ServeEcho runs the echo server impl on 127.0.0.1:0 until ctx is done,
 // sending its address on addr first.
@@ -128,10 +131,10 @@ func (e *echoProtocol) ConnectionMade(t *stream.Transport) { e.t = t }
 func (e *echoProtocol) DataReceived(p []byte)              { e.t.Write(p) }
 func (e *echoProtocol) ConnectionLost(error)               {}
 
-// serveEchoProcess is the server process's main: serve, print the
+// ServeEchoProcess is the server process's main: serve impl, print the
 // address, then answer each "cpu" line on stdin with the process's CPU
-// time in nanoseconds, until stdin closes.
-func serveEchoProcess(impl string) {
+// time in nanoseconds, until stdin closes; then exit.
+func ServeEchoProcess(impl string) {
 	runtime.GOMAXPROCS(1)
 	ctx, cancel := context.WithCancel(context.Background())
 	addr := make(chan string, 1)
@@ -167,7 +170,7 @@ func startEcho(impl string) (*echoProcess, error) {
 		return nil, err
 	}
 	cmd := exec.Command(exe, "-test.run=^$")
-	cmd.Env = append(os.Environ(), echoServeEnv+"="+impl)
+	cmd.Env = append(os.Environ(), EchoServerEnv+"="+impl)
 	cmd.Stderr = os.Stderr
 	in, err := cmd.StdinPipe()
 	if err != nil {

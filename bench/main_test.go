@@ -10,8 +10,8 @@ import (
 // TestMain turns the test binary into a W3 echo server when the benchmark
 // starts it as one.
 func TestMain(m *testing.M) {
-	if impl := os.Getenv(echoServeEnv); impl != "" {
-		serveEchoProcess(impl)
+	if impl := os.Getenv(EchoServerEnv); impl != "" {
+		ServeEchoProcess(impl)
 	}
 	os.Exit(m.Run())
 }

@@ -1,0 +1,339 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	"golang.org/x/perf/benchfmt"
+	"golang.org/x/perf/benchmath"
+	"golang.org/x/perf/benchproc"
+	"golang.org/x/perf/benchunit"
+)
+
+// A cell is one benchmark configuration of one implementation: the
+// samples of each unit.
+type cell struct {
+	values map[string][]float64
+}
+
+// A table is one workload: rows are configurations (sizes), columns
+// implementations, in first-seen order.
+type table struct {
+	name  string // Dispatch, TimerChurn, ...
+	rows  []string
+	impls []string
+	cells map[[2]string]*cell // (row, impl)
+}
+
+// results is a parsed run, one table per benchmark name.
+type results struct {
+	tables []*table
+}
+
+// readResults parses a file in the Go benchmark format.
+func readResults(path string) (*results, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return parseResults(f, path)
+}
+
+// parseResults groups results with benchproc: the table by .name, the
+// column by /impl, the row by everything else in the name.
+func parseResults(r io.Reader, name string) (*results, error) {
+	var pp benchproc.ProjectionParser
+	byName, err := pp.Parse(".name", nil)
+	if err != nil {
+		return nil, err
+	}
+	byImpl, err := pp.Parse("/impl", nil)
+	if err != nil {
+		return nil, err
+	}
+	rest := pp.Residue()
+	out := &results{}
+	tables := map[benchproc.Key]*table{}
+	br := benchfmt.NewReader(r, name)
+	for br.Scan() {
+		res, ok := br.Result().(*benchfmt.Result)
+		if !ok {
+			continue
+		}
+		tk := byName.Project(res)
+		t := tables[tk]
+		if t == nil {
+			t = &table{name: tk.StringValues(), cells: map[[2]string]*cell{}}
+			tables[tk] = t
+			out.tables = append(out.tables, t)
+		}
+		row := nameOnly(rest.Project(res))
+		impl := byImpl.Project(res).StringValues()
+		c := t.cells[[2]string{row, impl}]
+		if c == nil {
+			c = &cell{values: map[string][]float64{}}
+			t.cells[[2]string{row, impl}] = c
+			if !contains(t.rows, row) {
+				t.rows = append(t.rows, row)
+			}
+			if !contains(t.impls, impl) {
+				t.impls = append(t.impls, impl)
+			}
+		}
+		for _, v := range res.Values {
+			c.values[v.Unit] = append(c.values[v.Unit], v.Value)
+		}
+	}
+	return out, br.Err()
+}
+
+// nameOnly keeps the name keys of a residue, whose .fullname reads
+// "*/fds=100/active=1" once .name and /impl are projected out, and drops
+// the file's configuration (goos, pkg): "fds=100 active=1".
+func nameOnly(k benchproc.Key) string {
+	var parts []string
+	for _, f := range strings.Fields(k.String()) {
+		if v, ok := strings.CutPrefix(f, ".fullname:"); ok {
+			for _, p := range strings.Split(v, "/") {
+				if p != "*" && p != "" {
+					parts = append(parts, p)
+				}
+			}
+		}
+	}
+	if len(parts) == 0 {
+		return "-"
+	}
+	// go test appends -GOMAXPROCS to the last part.
+	last := parts[len(parts)-1]
+	if i := strings.LastIndexByte(last, '-'); i > 0 && strings.Trim(last[i+1:], "0123456789") == "" && i+1 < len(last) {
+		parts[len(parts)-1] = last[:i]
+	}
+	return strings.Join(parts, " ")
+}
+
+func (rs *results) table(name string) *table {
+	for _, t := range rs.tables {
+		if t.name == name {
+			return t
+		}
+	}
+	return nil
+}
+
+// primary is the unit that ranks implementations in each workload, and
+// floors the implementation each is measured against.
+var (
+	primary = map[string]string{
+		"Dispatch": "sec/op", "TimerChurn": "sec/op", "CallSoon": "sec/op",
+		"TimerExpiry": "cpu-sec/timer", "Echo": "server-cpu-sec/rt",
+	}
+	// W2b has no floor of its own yet; W3's baseline is the Go peer.
+	floors = map[string][]string{
+		"Dispatch": {"raw-epoll", "raw-poll"}, "TimerChurn": {"raw-heap"}, "CallSoon": {"raw-slice"},
+		"Echo": {"netpoller"},
+	}
+)
+
+func (t *table) unit() string {
+	if u, ok := primary[t.name]; ok {
+		return u
+	}
+	return "sec/op"
+}
+
+// sample returns the samples of unit for (row, impl), nil if none.
+func (t *table) sample(row, impl, unit string) *benchmath.Sample {
+	c := t.cells[[2]string{row, impl}]
+	if c == nil || len(c.values[unitKey(c, unit)]) == 0 {
+		return nil
+	}
+	vs := append([]float64(nil), c.values[unitKey(c, unit)]...)
+	return benchmath.NewSample(vs, &benchmath.DefaultThresholds)
+}
+
+// unitKey finds unit among a cell's units; benchfmt tidies "ns" units to
+// "sec", so both spellings are accepted.
+func unitKey(c *cell, unit string) string {
+	if _, ok := c.values[unit]; ok {
+		return unit
+	}
+	return strings.Replace(unit, "sec", "ns", 1)
+}
+
+func median(s *benchmath.Sample) float64 {
+	return benchmath.AssumeNothing.Summary(s, 0.95).Center
+}
+
+func (t *table) floor() string {
+	for _, f := range floors[t.name] {
+		if contains(t.impls, f) {
+			return f
+		}
+	}
+	return ""
+}
+
+// report prints one table per workload: for each configuration and
+// implementation, the median of the workload's unit with its 95%
+// confidence interval, allocs/op, and the ratio to the floor.
+func report(rs *results, w io.Writer) {
+	for _, t := range rs.tables {
+		unit, fl := t.unit(), t.floor()
+		fmt.Fprintf(w, "\n%s: median %s (95%% CI), allocs/op", t.name, unit)
+		if fl != "" {
+			fmt.Fprintf(w, ", and x %s", fl)
+		}
+		fmt.Fprintln(w)
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprint(tw, "\t"+strings.Join(t.impls, "\t")+"\n")
+		for _, row := range t.rows {
+			fmt.Fprint(tw, row)
+			var base float64
+			if s := t.sample(row, fl, unit); s != nil {
+				base = median(s)
+			}
+			for _, impl := range t.impls {
+				fmt.Fprint(tw, "\t"+t.cellText(row, impl, unit, base))
+			}
+			fmt.Fprintln(tw)
+		}
+		tw.Flush()
+	}
+	fmt.Fprintln(w)
+	for _, rec := range recommend(rs) {
+		fmt.Fprintln(w, rec)
+	}
+}
+
+func (t *table) cellText(row, impl, unit string, base float64) string {
+	s := t.sample(row, impl, unit)
+	if s == nil {
+		return "-"
+	}
+	sum := benchmath.AssumeNothing.Summary(s, 0.95)
+	text := benchunit.Scale(sum.Center, benchunit.ClassOf(unit)) + " " + sum.PctRangeString()
+	if a := t.sample(row, impl, "allocs/op"); a != nil {
+		text += fmt.Sprintf(" %g allocs", median(a))
+	}
+	if base > 0 {
+		text += fmt.Sprintf(" x%.2f", sum.Center/base)
+	}
+	return text
+}
+
+// recommend names, for the backends (W1) and the timer queues (W2a), the
+// implementation that was fastest in most configurations, how far behind
+// the runner-up was, and whether the difference is significant
+// (benchmath's Mann-Whitney U test at α = 0.05).
+func recommend(rs *results) []string {
+	var out []string
+	for _, c := range []struct {
+		what, table string
+		candidate   func(string) bool
+	}{
+		{"backend (by W1 dispatch)", "Dispatch", func(i string) bool { return !strings.Contains(i, "-") }},
+		{"timer queue (by W2a churn; W2b shows lateness)", "TimerChurn", func(i string) bool { return i == "heap" || i == "wheel" || i == "btree" }},
+	} {
+		t := rs.table(c.table)
+		if t == nil {
+			continue
+		}
+		if line := t.recommend(c.what, c.candidate); line != "" {
+			out = append(out, line)
+		}
+	}
+	return out
+}
+
+func (t *table) recommend(what string, candidate func(string) bool) string {
+	unit := t.unit()
+	wins := map[string]int{}
+	type pair struct{ best, second string }
+	var pairs []pair
+	for _, row := range t.rows {
+		best, second := "", ""
+		for _, impl := range t.impls {
+			s := t.sample(row, impl, unit)
+			if !candidate(impl) || s == nil {
+				continue
+			}
+			switch {
+			case best == "" || median(s) < median(t.sample(row, best, unit)):
+				best, second = impl, best
+			case second == "" || median(s) < median(t.sample(row, second, unit)):
+				second = impl
+			}
+		}
+		if best != "" {
+			wins[best]++
+			pairs = append(pairs, pair{best, second})
+		}
+	}
+	top := ""
+	for impl, n := range wins {
+		if top == "" || n > wins[top] || n == wins[top] && impl < top {
+			top = impl
+		}
+	}
+	if top == "" {
+		return ""
+	}
+	// The margin over the runner-up, where top won, and its significance.
+	logSum, n, significant, runner := 0.0, 0, 0, ""
+	for i, p := range pairs {
+		if p.best != top || p.second == "" {
+			continue
+		}
+		a, b := t.sample(t.rows[i], top, unit), t.sample(t.rows[i], p.second, unit)
+		logSum += math.Log(median(b) / median(a))
+		n++
+		if cmp := benchmath.AssumeNothing.Compare(a, b); cmp.P < cmp.Alpha {
+			significant++
+		}
+		runner = p.second
+	}
+	line := fmt.Sprintf("recommended %s: %s, fastest in %d of %d configurations", what, top, wins[top], len(t.rows))
+	if n > 0 {
+		line += fmt.Sprintf("; the runner-up (%s in the last) took %.2fx its time (geometric mean), significant in %d of %d (Mann-Whitney U, α=0.05)",
+			runner, math.Exp(logSum/float64(n)), significant, n)
+	}
+	return line
+}
+
+// compare prints, for every configuration measured in both runs, the old
+// and new medians of the workload's unit, the change and its p-value.
+func compare(old, cur *results, w io.Writer) {
+	fmt.Fprintln(w, "\ncompared with the earlier run:")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "benchmark\told\tnew\tdelta\tp")
+	for _, t := range cur.tables {
+		ot := old.table(t.name)
+		if ot == nil {
+			continue
+		}
+		unit := t.unit()
+		for _, row := range t.rows {
+			for _, impl := range t.impls {
+				a, b := ot.sample(row, impl, unit), t.sample(row, impl, unit)
+				if a == nil || b == nil {
+					continue
+				}
+				cmp := benchmath.AssumeNothing.Compare(a, b)
+				delta := "~"
+				if cmp.P < cmp.Alpha {
+					delta = fmt.Sprintf("%+.1f%%", (median(b)/median(a)-1)*100)
+				}
+				class := benchunit.ClassOf(unit)
+				fmt.Fprintf(tw, "%s %s %s\t%s\t%s\t%s\t%s\n", t.name, impl, row,
+					benchunit.Scale(median(a), class), benchunit.Scale(median(b), class), delta, cmp)
+			}
+		}
+	}
+	tw.Flush()
+}

@@ -1,0 +1,159 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// synthetic builds results in the Go benchmark format: impl fast is about
+// half as slow as impl slow, with six noisy samples each.
+func synthetic(name string, rows []string, impls map[string]float64) string {
+	var b strings.Builder
+	b.WriteString("goos: linux\ngoarch: amd64\npkg: x\n")
+	for i := range 6 {
+		for _, row := range rows {
+			for impl, ns := range impls {
+				fmt.Fprintf(&b, "Benchmark%s/impl=%s/%s-2\t1000\t%g ns/op\t0 B/op\t0 allocs/op\n", name, impl, row, ns*(1+float64(i)/100))
+			}
+		}
+	}
+	return b.String()
+}
+
+func TestParseReportRecommend(t *testing.T) {
+	text := synthetic("Dispatch", []string{"fds=100/active=1", "fds=1000/active=1"},
+		map[string]float64{"epoll": 1000, "poll": 9000, "raw-epoll": 950})
+	rs, err := parseResults(strings.NewReader(text), "synthetic")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb := rs.table("Dispatch")
+	if tb == nil || len(tb.rows) != 2 || len(tb.impls) != 3 {
+		t.Fatalf("parsed %+v; want one table, 2 rows, 3 impls", tb)
+	}
+	if tb.rows[0] != "fds=100 active=1" {
+		t.Errorf("row %q; want %q", tb.rows[0], "fds=100 active=1")
+	}
+	if m := median(tb.sample("fds=100 active=1", "epoll", "sec/op")); m < 1000e-9 || m > 1060e-9 {
+		t.Errorf("median epoll = %g s; want about 1.03e-6", m)
+	}
+	var out bytes.Buffer
+	report(rs, &out)
+	for _, want := range []string{"x raw-epoll", "x1.0", "x9.", "recommended backend (by W1 dispatch): epoll, fastest in 2 of 2", "significant in 2 of 2"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+func TestRecommendNeedsSignificance(t *testing.T) {
+	// Two queues within noise of each other: a winner, but not a
+	// significant one.
+	text := synthetic("TimerChurn", []string{"timers=1000"}, map[string]float64{"heap": 30, "wheel": 30.1})
+	text += strings.ReplaceAll(synthetic("TimerChurn", []string{"timers=1000"}, map[string]float64{"wheel": 29.9}), "goos: linux\ngoarch: amd64\npkg: x\n", "")
+	rs, _ := parseResults(strings.NewReader(text), "s")
+	recs := recommend(rs)
+	if len(recs) != 1 || !strings.Contains(recs[0], "significant in 0 of 1") {
+		t.Errorf("recommendation %q; want a winner marked not significant", recs)
+	}
+}
+
+func TestCompare(t *testing.T) {
+	old, _ := parseResults(strings.NewReader(synthetic("CallSoon", []string{"mode=chain"}, map[string]float64{"loop": 40})), "old")
+	cur, _ := parseResults(strings.NewReader(synthetic("CallSoon", []string{"mode=chain"}, map[string]float64{"loop": 20})), "new")
+	var out bytes.Buffer
+	compare(old, cur, &out)
+	if !strings.Contains(out.String(), "-50.0%") || !strings.Contains(out.String(), "p=0.002") {
+		t.Errorf("comparison:\n%s\nwant a -50%% change with p=0.002", out.String())
+	}
+}
+
+func TestFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"-profile", "huge"},
+		{"-workloads", "w9"},
+		{"-count", "-1"},
+		{"extra"},
+	} {
+		if _, err := parseFlags(args, io.Discard); err == nil {
+			t.Errorf("parseFlags(%q) = nil error", args)
+		}
+	}
+	if _, err := parseFlags([]string{"-h"}, io.Discard); !errors.Is(err, flag.ErrHelp) {
+		t.Errorf("parseFlags(-h) = %v; want flag.ErrHelp", err)
+	}
+	o, err := parseFlags([]string{"-workloads", "w1, w4", "-impl", "epoll", "-count", "2"}, io.Discard)
+	if err != nil || len(o.workloads) != 2 || o.impls[0] != "epoll" || o.count != 2 || o.profile != "quick" {
+		t.Errorf("parseFlags = %+v, %v", o, err)
+	}
+}
+
+func TestPlanFilters(t *testing.T) {
+	p := profiles["tiny"]
+	all := plan(p, nil, nil)
+	only := plan(p, []string{"w2a"}, []string{"wheel", "raw-heap"})
+	if len(only) != 2 {
+		t.Errorf("plan(w2a; wheel, raw-heap) = %d jobs; want 2", len(only))
+	}
+	seen := map[string]bool{}
+	for _, j := range all {
+		seen[j.workload] = true
+	}
+	if len(seen) != len(workloads) {
+		t.Errorf("the tiny profile covers workloads %v; want all of %v", seen, workloads)
+	}
+}
+
+// TestEndToEnd runs a tiny profile: results, tables, a recommendation and
+// plots, in well under 30 seconds.
+func TestEndToEnd(t *testing.T) {
+	dir := t.TempDir()
+	var out bytes.Buffer
+	start := time.Now()
+	err := run([]string{"-profile", "tiny", "-workloads", "w1,w2a,w4", "-impl", "epoll,poll,raw-epoll,heap,wheel,raw-heap,loop,raw-slice", "-o", dir}, &out, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("took %v", time.Since(start))
+	for _, want := range []string{"Dispatch:", "TimerChurn:", "CallSoon:", "recommended backend", "recommended timer queue"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	for _, f := range []string{"results.txt", "w1-dispatch.png", "w1-dispatch.svg", "w2a-churn.png", "w2a-churn.svg"} {
+		if st, err := os.Stat(filepath.Join(dir, f)); err != nil || st.Size() == 0 {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+	// The raw results compare against themselves with no change.
+	out.Reset()
+	if err := run([]string{"-profile", "tiny", "-workloads", "w4", "-impl", "raw-slice", "-o", t.TempDir(), "-compare", filepath.Join(dir, "results.txt")}, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "compared with the earlier run") || !strings.Contains(out.String(), "raw-slice mode=threadsafe") && !strings.Contains(out.String(), "raw-slice mode=chain") {
+		t.Errorf("-compare output lacks the comparison:\n%s", out.String())
+	}
+}
+
+// A name part that ends in a dash and digits keeps them; only go test's
+// -GOMAXPROCS suffix goes.
+func TestNameSuffix(t *testing.T) {
+	text := "BenchmarkCallSoon/impl=loop/mode=threadsafe-4-2\t10\t40 ns/op\n" +
+		"BenchmarkCallSoon/impl=loop/mode=threadsafe-1-2\t10\t30 ns/op\n"
+	rs, err := parseResults(strings.NewReader(text), "s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb := rs.table("CallSoon")
+	if tb == nil || len(tb.rows) != 2 || tb.rows[0] != "mode=threadsafe-4" || tb.rows[1] != "mode=threadsafe-1" {
+		t.Errorf("rows %v; want [mode=threadsafe-4 mode=threadsafe-1]", tb.rows)
+	}
+}

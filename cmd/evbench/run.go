@@ -1,0 +1,169 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+)
+
+type options struct {
+	profile   string
+	workloads []string
+	impls     []string
+	count     int
+	out       string
+	compare   string
+}
+
+// parseFlags reads evbench's command line.
+func parseFlags(args []string, stderr io.Writer) (options, error) {
+	var o options
+	fs := flag.NewFlagSet("evbench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.profile, "profile", "quick", "quick (representative sizes, a few minutes) or full (every size, count 6)")
+	wl := fs.String("workloads", "", "comma-separated workloads to run (w1,w2a,w2b,w3,w4); empty: all")
+	impls := fs.String("impl", "", "comma-separated implementations to run (epoll,wheel,loop,...); empty: all")
+	fs.IntVar(&o.count, "count", 0, "runs of each benchmark; 0: the profile's")
+	fs.StringVar(&o.out, "o", "evbench-out", "output folder: raw results and plots")
+	fs.StringVar(&o.compare, "compare", "", "an earlier results.txt to compare this run against")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("evbench: unexpected arguments %q", fs.Args())
+	}
+	if _, ok := profiles[o.profile]; !ok {
+		return o, fmt.Errorf("evbench: -profile %q: want quick or full", o.profile)
+	}
+	if o.count < 0 {
+		return o, fmt.Errorf("evbench: -count %d: want a positive number", o.count)
+	}
+	o.workloads = split(*wl)
+	for _, w := range o.workloads {
+		if !contains(workloads, w) {
+			return o, fmt.Errorf("evbench: -workloads: no workload %q (have %s)", w, strings.Join(workloads, ", "))
+		}
+	}
+	o.impls = split(*impls)
+	return o, nil
+}
+
+func split(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// run is evbench: measure, then report.
+func run(args []string, stdout, stderr io.Writer) error {
+	o, err := parseFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	p := profiles[o.profile]
+	if o.count > 0 {
+		p.count = o.count
+	}
+	jobs := plan(p, o.workloads, o.impls)
+	if len(jobs) == 0 {
+		return errors.New("evbench: the filters leave nothing to run")
+	}
+	if err := os.MkdirAll(o.out, 0o755); err != nil {
+		return err
+	}
+	raw := filepath.Join(o.out, "results.txt")
+	f, err := os.Create(raw)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	testing.Init()
+	if err := flag.CommandLine.Set("test.benchtime", p.benchtime); err != nil {
+		return err
+	}
+	fmt.Fprintf(f, "goos: %s\ngoarch: %s\npkg: github.com/evloop/evloop/bench\n", runtime.GOOS, runtime.GOARCH)
+	measure(jobs, p.count, f, stderr)
+	if err := f.Close(); err != nil {
+		return err
+	}
+	rs, err := readResults(raw)
+	if err != nil {
+		return err
+	}
+	report(rs, stdout)
+	if err := plots(rs, o.out); err != nil {
+		fmt.Fprintf(stderr, "evbench: plots: %v\n", err)
+	}
+	fmt.Fprintf(stdout, "\nraw results and plots: %s\n", o.out)
+	if o.compare != "" {
+		old, err := readResults(o.compare)
+		if err != nil {
+			return err
+		}
+		compare(old, rs, stdout)
+	}
+	return nil
+}
+
+// measure runs every job count times, interleaved (all jobs once, then
+// again) so that drift in the machine spreads over all of them, writing
+// Go benchmark lines to w and a progress line to progress.
+func measure(jobs []job, count int, w, progress io.Writer) {
+	total := len(jobs) * count
+	start := time.Now()
+	done := 0
+	for range count {
+		for _, j := range jobs {
+			left := ""
+			if done > 0 {
+				per := time.Since(start) / time.Duration(done)
+				left = fmt.Sprintf(", about %v left", (per * time.Duration(total-done)).Round(time.Second))
+			}
+			fmt.Fprintf(progress, "\r\033[K%s %3d/%d %s %s%s", bar(done, total), done+1, total, j.workload, j.name, left)
+			r := testing.Benchmark(j.run)
+			done++
+			if r.N == 0 {
+				fmt.Fprintf(progress, "\nevbench: %s failed\n", j.name)
+				continue
+			}
+			fmt.Fprintln(w, line(j.name, r))
+		}
+	}
+	fmt.Fprintf(progress, "\r\033[K%s %d/%d done in %v\n", bar(total, total), total, total, time.Since(start).Round(time.Second))
+}
+
+func bar(done, total int) string {
+	const width = 20
+	n := done * width / max(total, 1)
+	return "[" + strings.Repeat("#", n) + strings.Repeat(".", width-n) + "]"
+}
+
+// line formats a result as go test prints it.
+func line(name string, r testing.BenchmarkResult) string {
+	var b strings.Builder
+	// The -GOMAXPROCS suffix, as go test writes it, so that names such
+	// as mode=threadsafe-4 read the same in both.
+	fmt.Fprintf(&b, "Benchmark%s-%d\t%d\t%.4g ns/op\t%d B/op\t%d allocs/op", name, runtime.GOMAXPROCS(0), r.N,
+		float64(r.T.Nanoseconds())/float64(r.N), r.AllocedBytesPerOp(), r.AllocsPerOp())
+	keys := make([]string, 0, len(r.Extra))
+	for k := range r.Extra {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fmt.Fprintf(&b, "\t%.4g %s", r.Extra[k], k)
+	}
+	return b.String()
+}
