@@ -239,8 +239,5 @@ func readiness(ev uint32, want api.Interest) api.Interest {
 	if ev&unix.EPOLLHUP != 0 {
 		r |= api.HangUp
 	}
-	if r&(api.Error|api.HangUp) != 0 {
-		r |= want & api.Directions
-	}
-	return r & (want&api.Directions | api.Error | api.HangUp)
+	return backend.Ready(r, want)
 }

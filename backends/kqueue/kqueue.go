@@ -297,7 +297,7 @@ func readiness(k *kev, want api.Interest) api.Interest {
 	if k.flags&evError != 0 {
 		r |= api.Error
 	}
-	return r & (want&api.Directions | api.Error | api.HangUp)
+	return backend.Ready(r, want)
 }
 
 // Close implements [api.Selector]; it closes the kqueue.

@@ -199,8 +199,5 @@ func readiness(revents int16, want api.Interest) api.Interest {
 	if revents&unix.POLLHUP != 0 {
 		r |= api.HangUp
 	}
-	if r&(api.Error|api.HangUp) != 0 {
-		r |= want & api.Directions
-	}
-	return r & (want&api.Directions | api.Error | api.HangUp)
+	return backend.Ready(r, want)
 }

@@ -58,3 +58,15 @@ func Check(closed bool, fd int, interest, modes api.Interest) error {
 	}
 	return CheckInterest(interest, modes)
 }
+
+// Ready finishes the translation of a kernel's readiness r for a
+// registration of want: an error or hang-up makes every registered
+// direction ready, as libuv and the Go runtime do, so that the caller's
+// read or write meets the condition instead of waiting for it; directions
+// not registered are dropped.
+func Ready(r, want api.Interest) api.Interest {
+	if r&(api.Error|api.HangUp) != 0 {
+		r |= want & api.Directions
+	}
+	return r & (want&api.Directions | api.Error | api.HangUp)
+}

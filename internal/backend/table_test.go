@@ -48,3 +48,17 @@ func TestCheck(t *testing.T) {
 		t.Errorf("Check(valid) = %v; want nil", err)
 	}
 }
+
+func TestReady(t *testing.T) {
+	for _, c := range []struct{ r, want, out api.Interest }{
+		{api.Readable, api.Readable, api.Readable},
+		{api.Readable | api.Writable, api.Readable, api.Readable},
+		{api.HangUp, api.Readable | api.Writable, api.HangUp | api.Readable | api.Writable},
+		{api.Error, api.Writable, api.Error | api.Writable},
+		{api.Writable, api.Readable, 0},
+	} {
+		if got := Ready(c.r, c.want); got != c.out {
+			t.Errorf("Ready(%v, %v) = %v; want %v", c.r, c.want, got, c.out)
+		}
+	}
+}
