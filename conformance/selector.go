@@ -405,13 +405,20 @@ func testModify(t *recorder, s api.Selector) {
 	expect(t, s, 0, a, api.Readable, api.Readable)
 }
 
-func testUnregister(t *recorder, s api.Selector) {
+// twoReadable registers two sockets for reading and makes both readable.
+func twoReadable(t *recorder, s api.Selector) (a, c int) {
+	t.Helper()
 	a, b := socketPair(t)
 	c, d := socketPair(t)
 	register(t, s, a, api.Readable)
 	register(t, s, c, api.Readable)
 	write(t, b, "x")
 	write(t, d, "x")
+	return a, c
+}
+
+func testUnregister(t *recorder, s api.Selector) {
+	a, c := twoReadable(t, s)
 	if err := s.Unregister(a); err != nil {
 		t.Fatalf("Unregister(%d) = %v; want nil", a, err)
 	}
@@ -735,12 +742,7 @@ func testReuseAfterUnregister(t *recorder, s api.Selector) {
 // the caller's buffer, as a callback earlier in the batch would: the
 // selector must forget it at once.
 func testUnregisterInBatch(t *recorder, s api.Selector) {
-	a, b := socketPair(t)
-	c, d := socketPair(t)
-	register(t, s, a, api.Readable)
-	register(t, s, c, api.Readable)
-	write(t, b, "x")
-	write(t, d, "x")
+	twoReadable(t, s)
 	evs := sel(t, s, 0)
 	if len(evs) != 2 {
 		t.Fatalf("Select(timeout=0) = %v; want 2 events", evs)

@@ -106,3 +106,21 @@ func TestSchedulingAllocs(t *testing.T) {
 		t.Errorf("CallSoon + CallLater + Cancel + RunOnce allocate %v times; want 0", allocs)
 	}
 }
+
+// A delay that overflows the clock must mean "never", not "at once".
+func TestCallLaterFarFuture(t *testing.T) {
+	l, err := New(&Options{Clock: NewVirtualClock(int64(time.Hour))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	fired := false
+	l.CallLater(time.Duration(1<<63-1), func() { fired = true })
+	l.CallSoon(l.Stop)
+	if err := l.Run(); err != nil {
+		t.Fatal(err)
+	}
+	if fired {
+		t.Errorf("CallLater(MaxInt64) fired at once: the deadline overflowed")
+	}
+}

@@ -281,9 +281,15 @@ func (l *Loop) CallSoon(fn func()) (Handle, error) {
 }
 
 // CallLater schedules fn to run d from now on the loop's clock; never
-// earlier. A negative d is taken as zero.
+// earlier. A negative d is taken as zero; a d past the end of the clock
+// never fires.
 func (l *Loop) CallLater(d time.Duration, fn func()) (Handle, error) {
-	return l.CallAt(l.clock.Now()+int64(max(d, 0)), fn)
+	now := l.clock.Now()
+	when := now + int64(max(d, 0))
+	if when < now { // overflow
+		when = maxDuration
+	}
+	return l.CallAt(when, fn)
 }
 
 // CallAt schedules fn to run at when (nanoseconds on the loop's clock, as

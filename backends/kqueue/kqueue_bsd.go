@@ -16,8 +16,16 @@ const available = true
 // The portable flags must be the system's (a nonzero index would be out
 // of range at compile time). The filters are mapped instead: NetBSD
 // numbers them from 0 where the others count down from -1.
-var _ = [1]int{}[unix.EV_ADD-evAdd+unix.EV_DELETE-evDelete+unix.EV_ENABLE-evEnable+unix.EV_DISABLE-evDisable]
-var _ = [1]int{}[unix.EV_ONESHOT-evOneshot+unix.EV_CLEAR-evClear+unix.EV_ERROR-evError+unix.EV_EOF-evEOF]
+var (
+	_ = [1]int{}[unix.EV_ADD-evAdd]
+	_ = [1]int{}[unix.EV_DELETE-evDelete]
+	_ = [1]int{}[unix.EV_ENABLE-evEnable]
+	_ = [1]int{}[unix.EV_DISABLE-evDisable]
+	_ = [1]int{}[unix.EV_ONESHOT-evOneshot]
+	_ = [1]int{}[unix.EV_CLEAR-evClear]
+	_ = [1]int{}[unix.EV_ERROR-evError]
+	_ = [1]int{}[unix.EV_EOF-evEOF]
+)
 
 // New opens a kqueue (close-on-exec).
 func New() (*Selector, error) {
