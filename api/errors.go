@@ -38,6 +38,19 @@ var (
 	// fs.ErrInvalid.
 	ErrNilCallback = fmt.Errorf("evloop: nil callback: %w", fs.ErrInvalid)
 
+	// ErrNotPollable is returned by Register for a descriptor whose file
+	// has no readiness to wait for: a regular file or a directory, which
+	// are always ready for poll(2) and select(2), refused by epoll (EPERM)
+	// and answered with the size left by kqueue. Every backend refuses
+	// them alike. It matches errors.ErrUnsupported, and the error Register
+	// returns also matches unix.EPERM, as epoll's does.
+	ErrNotPollable = fmt.Errorf("evloop: descriptor cannot be polled (a regular file or a directory): %w", errors.ErrUnsupported)
+
+	// ErrSignal is returned by a loop's AddSignalHandler for a signal it
+	// cannot deliver: nil, not a positive signal number the system has,
+	// SIGKILL or SIGSTOP. It matches fs.ErrInvalid.
+	ErrSignal = fmt.Errorf("evloop: signal cannot be handled: %w", fs.ErrInvalid)
+
 	// ErrNilTimer is returned by TimerQueue.Push for a nil timer. It matches
 	// fs.ErrInvalid.
 	ErrNilTimer = fmt.Errorf("evloop: nil timer: %w", fs.ErrInvalid)

@@ -34,6 +34,8 @@ type recorder struct {
 	logs     []string
 	skip     string
 	cleanups []func()
+	hang     []func() // what stops the case's goroutine if it hangs
+	stuck    bool     // hung, and still running after the hang functions
 
 	// For the selector cases: descriptors a case closed itself, and the
 	// factory, for cases that open selectors of their own.
@@ -62,6 +64,14 @@ func (r *recorder) Logf(format string, args ...any)   { r.add(&r.logs, format, a
 func (r *recorder) Fatalf(format string, args ...any) {
 	r.add(&r.errors, format, args)
 	runtime.Goexit()
+}
+
+// onHang registers f to run if the case is abandoned: it should make the
+// case's goroutine end.
+func (r *recorder) onHang(f func()) {
+	r.mu.Lock()
+	r.hang = append(r.hang, f)
+	r.mu.Unlock()
 }
 
 // Skipf ends the case without failing it.
@@ -113,7 +123,19 @@ func run(limit time.Duration, body func(r *recorder)) *recorder {
 	select {
 	case <-done:
 	case <-timer.C:
-		r.Errorf("hung: the case did not finish within %v (a wait that never returns?)", limit)
+		r.mu.Lock()
+		hang := r.hang
+		r.mu.Unlock()
+		for _, f := range hang {
+			f()
+		}
+		select {
+		case <-done:
+			r.Errorf("hung: the case did not finish within %v (a wait that never returns, or a loop that spins?); stopped", limit)
+		case <-time.After(2 * time.Second):
+			r.Errorf("hung: the case did not finish within %v (a wait that never returns?), and could not be stopped", limit)
+			r.stuck = true
+		}
 		return r
 	}
 	r.mu.Lock()

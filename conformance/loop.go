@@ -83,6 +83,18 @@ var loopCases = []loopCase{
 	{"VirtualTime", testVirtualTime},
 	{"AfterClose", testLoopAfterClose},
 	{"CloseReleases", testLoopCloseReleases},
+	{"DescriptorBounds", testDescriptorBounds},
+	{"ExtremeDeadlines", testLoopExtremeDeadlines},
+	{"ClosePosts", testClosePosts},
+	{"PostOrder", testPostOrder},
+	{"RunUntilStop", testRunUntilStop},
+	{"SignalErrors", testSignalErrors},
+	{"ReuseWithoutRemove", testReuseWithoutRemove},
+	{"ReplaceWithinBatch", testReplaceWithinBatch},
+	{"IdleLoopBlocks", testIdleLoopBlocks},
+	{"RemoveShrinks", testRemoveShrinks},
+	{"StopBeforeRun", testStopBeforeRun},
+	{"BurstMemory", testBurstMemory},
 }
 
 // open makes the case's loop, closed when the case ends.
@@ -96,6 +108,10 @@ func open(t *recorder, newLoop NewLoop, opts *loop.Options) *loop.Loop {
 		t.Fatalf("new loop: %v", err)
 	}
 	t.Cleanup(func() { l.Close() })
+	// If the case hangs, a post ends its goroutine wherever the loop is
+	// stuck (spinning or waiting), so it does not burn a CPU for the
+	// rest of the test binary.
+	t.onHang(func() { l.CallSoonThreadsafe(runtime.Goexit) })
 	return l
 }
 

@@ -4,12 +4,14 @@ package conformance
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/evloop/evloop/api"
 	"github.com/evloop/evloop/backends/poll"
 	"github.com/evloop/evloop/loop"
+	"github.com/evloop/evloop/timers/heap"
 )
 
 // The loop suite is tested by running it on loops assembled from broken
@@ -51,6 +53,50 @@ func (s *deafSelector) Select(evs []api.Event, timeout time.Duration) ([]api.Eve
 	return kept, err
 }
 
+// wideSelector never narrows a registration: Modify keeps every direction
+// registered before, as a loop would if RemoveWriter did not reach the
+// kernel.
+type wideSelector struct {
+	api.Selector
+	had map[int]api.Interest
+}
+
+func (s *wideSelector) Register(fd int, in api.Interest) error {
+	if s.had == nil {
+		s.had = map[int]api.Interest{}
+	}
+	s.had[fd] = in
+	return s.Selector.Register(fd, in)
+}
+
+func (s *wideSelector) Modify(fd int, in api.Interest) error {
+	s.had[fd] |= in
+	return s.Selector.Modify(fd, s.had[fd])
+}
+
+// busySelector never blocks: every wait is a poll, so an idle loop spins.
+type busySelector struct{ api.Selector }
+
+func (s busySelector) Select(evs []api.Event, _ time.Duration) ([]api.Event, error) {
+	return s.Selector.Select(evs, 0)
+}
+
+// deafToZeroSelector takes a zero timeout for "without limit".
+type deafToZeroSelector struct{ api.Selector }
+
+func (s deafToZeroSelector) Select(evs []api.Event, timeout time.Duration) ([]api.Event, error) {
+	if timeout == 0 {
+		timeout = -1
+	}
+	return s.Selector.Select(evs, timeout)
+}
+
+// stuckQueue says a timer is due but never hands it over: the loop never
+// sleeps and never progresses, and the cases waiting for a timer spin.
+type stuckQueue struct{ api.TimerQueue }
+
+func (q stuckQueue) Expire(int64, func(*api.Timer)) int { return 0 }
+
 func loopWith(sel func() api.Selector, q func() api.TimerQueue) NewLoop {
 	return func(opts *loop.Options) (*loop.Loop, error) {
 		opts.Selector, opts.Timers = sel(), q()
@@ -58,13 +104,15 @@ func loopWith(sel func() api.Selector, q func() api.TimerQueue) NewLoop {
 	}
 }
 
+func goodQueue() api.TimerQueue { return heap.New() }
+
 func goodSelector() api.Selector {
 	s, _ := poll.New()
 	return s
 }
 
 func TestLoopSuitePassesGoodParts(t *testing.T) {
-	newLoop := loopWith(goodSelector, func() api.TimerQueue { return new(ReferenceQueue) })
+	newLoop := loopWith(goodSelector, goodQueue)
 	if failed := runLoopSuite(newLoop); len(failed) > 0 {
 		t.Errorf("the loop suite failed a loop of correct parts: %v", failed)
 	}
@@ -80,19 +128,29 @@ func TestLoopSuiteCatchesBrokenParts(t *testing.T) {
 		{"timers fire 2ms early", loopWith(goodSelector, func() api.TimerQueue { return earlyByQueue{ref(), int64(2 * time.Millisecond)} }), "TimersNeverEarly"},
 		{"timer ties broken", loopWith(goodSelector, func() api.TimerQueue { return &lifoTiesQueue{TimerQueue: ref()} }), "EqualDeadlinesFIFO"},
 		{"selector loses events", loopWith(func() api.Selector { return &deafSelector{Selector: goodSelector(), wake: -1} }, ref), "Reader"},
+		{"Modify never narrows", loopWith(func() api.Selector { return &wideSelector{Selector: goodSelector()} }, ref), "RemoveShrinks"},
+		{"waits never block", loopWith(func() api.Selector { return busySelector{goodSelector()} }, ref), "IdleLoopBlocks"},
+		{"a zero timeout waits for ever", loopWith(func() api.Selector { return deafToZeroSelector{goodSelector()} }, ref), "StopBeforeRun"},
+		{"timers never expire, the loop spins", loopWith(goodSelector, func() api.TimerQueue { return stuckQueue{ref()} }), "TimersNeverEarly"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			defer func(d time.Duration) { caseLimit = d }(caseLimit)
-			caseLimit = 3 * time.Second // the lost events make cases hang until the watchdog
-			failed := runLoopSuite(c.newLoop)
-			names := make([]string, len(failed))
-			for i, f := range failed {
-				names[i] = f.name
+			caseLimit = 2 * time.Second // broken parts make cases hang until the watchdog
+			i := slices.IndexFunc(loopCases, func(lc loopCase) bool { return lc.name == c.caughtBy })
+			if i < 0 {
+				t.Fatalf("no case %s", c.caughtBy)
 			}
-			if !slices.Contains(names, c.caughtBy) {
-				t.Fatalf("failed cases %v; want %s among them", names, c.caughtBy)
+			r := runLoopCase(loopCases[i], c.newLoop)
+			if !r.failed() {
+				t.Fatalf("case %s passed; want it to fail", c.caughtBy)
 			}
-			t.Logf("caught by %v; first message: %s", names, failed[0].errors[0])
+			got := r.outcome(c.caughtBy)
+			for _, e := range got.errors {
+				if strings.Contains(e, "could not be stopped") {
+					t.Errorf("%s; want a hung case stopped, so that it does not starve the rest of the run", e)
+				}
+			}
+			t.Logf("caught by %s: %s", c.caughtBy, got.errors[0])
 		})
 	}
 }

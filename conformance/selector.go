@@ -76,6 +76,7 @@ var selectorCases = []selectorCase{
 	{name: "RegisterTwice", fn: testRegisterTwice},
 	{name: "UnknownDescriptor", fn: testUnknown},
 	{name: "BadDescriptor", fn: testBadDescriptor},
+	{name: "NotPollable", fn: testNotPollable},
 	{name: "BadInterest", fn: testBadInterest},
 	{name: "Readable", fn: testReadable},
 	{name: "Writable", fn: testWritable},
@@ -301,6 +302,34 @@ func testBadDescriptor(t *recorder, s api.Selector) {
 	}
 	if err := s.Modify(-1, api.Readable); err == nil {
 		t.Errorf("Modify(-1) = nil; want an error")
+	}
+}
+
+// testNotPollable registers a regular file and a directory: every
+// backend refuses both alike (epoll's EPERM), rather than call them ready
+// for ever (poll, select) or until the end of the file (kqueue).
+func testNotPollable(t *recorder, s api.Selector) {
+	dir, err := os.MkdirTemp("", "evloop-conformance")
+	if err != nil {
+		t.Fatalf("MkdirTemp: %v", err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	if err := os.WriteFile(dir+"/file", []byte("data"), 0o600); err != nil {
+		t.Fatalf("WriteFile: %v", err)
+	}
+	for _, path := range []string{dir + "/file", dir} {
+		fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC|unix.O_NONBLOCK, 0)
+		if err != nil {
+			t.Fatalf("open %s: %v", path, err)
+		}
+		closeLater(t, fd)
+		err = s.Register(fd, api.Readable)
+		if !errors.Is(err, api.ErrNotPollable) || !errors.Is(err, unix.EPERM) || !errors.Is(err, errors.ErrUnsupported) {
+			t.Errorf("Register(%s, r) = %v; want an error matching api.ErrNotPollable, unix.EPERM and errors.ErrUnsupported", path, err)
+		}
+		if err := s.Unregister(fd); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("Unregister(refused %s) = %v; want an error matching fs.ErrNotExist", path, err)
+		}
 	}
 }
 

@@ -25,6 +25,49 @@
 // loop. Other goroutines post callbacks with CallSoonThreadsafe, which
 // wakes a sleeping loop through an eventfd (a pipe off Linux) with at most
 // one wake-up pending. Signals (AddSignalHandler) arrive the same way.
+// Posts and CallSoon share one order, as in asyncio: a post that happened
+// before a CallSoon runs before it.
+//
+// # Descriptors
+//
+// A descriptor has at most one reader and one writer; AddReader replaces
+// the reader, and a replaced or removed callback that was due in the
+// current iteration does not run. AddReader and AddWriter check a number
+// before they size anything by it: negative, closed or impossible numbers
+// fail with an error matching unix.EBADF, and regular files and
+// directories, which have no readiness to wait for, with one matching
+// api.ErrNotPollable, on every backend alike.
+//
+// Remove before close. The kernel reuses descriptor numbers, and a
+// readiness mechanism cannot always tell an old registration from a new
+// file. If a descriptor is closed while it has a callback, the callback
+// stays in the loop's table until RemoveReader/RemoveWriter, and what
+// happens meanwhile depends on the backend:
+//
+//   - epoll and kqueue drop the registration with the last descriptor of
+//     the file, silently: the callback never runs again. If a duplicate
+//     keeps the file open, epoll keeps reporting it under the old number;
+//     the loop's generations drop those reports, but a level-triggered one
+//     still wakes every wait until the duplicate is closed.
+//   - poll and select watch the number: they report it once as an error
+//     (so the callback runs once and its read or write fails with EBADF)
+//     and then ignore it; if the number is reused before that, the callback
+//     runs for the new file.
+//
+// In every case, AddReader or AddWriter for a reused number reaches the
+// kernel again and works for the new file on every backend: the loop
+// re-registers what the kernel has forgotten.
+//
+// # Close
+//
+// Close releases the selector, the wake-up descriptor and the signal
+// goroutines. Every callback whose CallSoonThreadsafe returned nil runs,
+// at the latest inside Close, so a goroutine that waits for its posted
+// callback is never left waiting; posts after Close has begun fail with
+// api.ErrClosed, and no wake-up is ever written to a descriptor the loop
+// has released. Callbacks scheduled on the loop's goroutine (CallSoon,
+// timers, readers, writers) are dropped, as asyncio drops them. OnClose
+// hooks run after the posts, before anything is released.
 //
 // # Handles
 //
@@ -38,10 +81,19 @@
 //
 // A panicking callback is recovered and handed to the exception handler
 // (by default a log/slog error with the callback's origin and stack), and
-// the loop goes on. Close releases the selector, the wake-up descriptor
-// and the signal goroutine; everything after it fails with api.ErrClosed.
+// the loop goes on. Failures nobody would otherwise see reach the same
+// handler through CallExceptionHandler: a task that failed and that
+// nobody awaited (package task), a server out of descriptors (package
+// stream). Everything after Close fails with api.ErrClosed.
 //
 // # Time
+//
+// Deadlines are int64 nanoseconds on the loop's clock, and every one is
+// valid: a deadline in the past runs in the next iteration, and
+// math.MaxInt64 never comes; the arithmetic of waits saturates instead of
+// overflowing. Metrics counts iterations, events and callbacks, so that
+// a test (or a dashboard) can tell a loop that blocks when idle from one
+// that spins.
 //
 // The clock is an option. A VirtualClock jumps to the next deadline
 // whenever the loop would sleep, so timer tests run instantly and the same

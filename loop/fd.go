@@ -1,9 +1,12 @@
 package loop
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 
 	"github.com/evloop/evloop/api"
+	"github.com/evloop/evloop/internal/backend"
 	"golang.org/x/sys/unix"
 )
 
@@ -19,8 +22,17 @@ type fdRecord struct {
 // AddReader calls fn whenever fd is readable (level-triggered: again in
 // every iteration while it stays readable), until RemoveReader. A reader
 // already set for fd is replaced, and if it was due in this iteration it
-// no longer runs. Errors from the selector (a bad descriptor matches
-// unix.EBADF) are returned and change nothing.
+// no longer runs. A descriptor that is negative, not open, or beyond any
+// the process could open is refused with an error matching unix.EBADF
+// before anything is allocated; one that cannot be polled (a regular file
+// or a directory) with an error matching api.ErrNotPollable. Errors change
+// nothing.
+//
+// Remove before close: the kernel reuses descriptor numbers. AddReader or
+// AddWriter for a number whose earlier descriptor was closed while
+// registered reaches the kernel again and works for the new descriptor on
+// every backend; but until then, what the loop does with the stale
+// registration depends on the backend (see the package documentation).
 func (l *Loop) AddReader(fd int, fn func()) error {
 	return l.add(fd, fn, api.Readable)
 }
@@ -52,8 +64,13 @@ func (l *Loop) add(fd int, fn func(), dir api.Interest) error {
 	if fd < 0 || fd == l.wake.Fd() {
 		return fmt.Errorf("loop: %s fd %d: %w", what, fd, unix.EBADF)
 	}
-	for fd >= len(l.fds) {
-		l.fds = append(l.fds, fdRecord{})
+	if fd >= len(l.fds) {
+		// Check before growing the table: a number past the end may be
+		// anything, up to math.MaxInt, and the table is indexed by it.
+		if err := backend.CheckFd(fd); err != nil { // one fcntl, only when growing
+			return fmt.Errorf("loop: %s fd %d: %w", what, fd, err)
+		}
+		l.fds = append(l.fds, make([]fdRecord, fd+1-len(l.fds))...)
 	}
 	r := &l.fds[fd]
 	old := *r
@@ -64,12 +81,26 @@ func (l *Loop) add(fd int, fn func(), dir api.Interest) error {
 		l.ready.cancel(r.wseq)
 		r.writer, r.wseq = fn, 0
 	}
-	if err := l.sync(fd, r); err != nil {
-		*r = old
+	if err := l.sync(fd, r, true); err != nil {
+		if r.interest == old.interest {
+			*r = old // the registration stands as it was
+		} else {
+			*r = fdRecord{} // the descriptor is gone, and its registration with it
+		}
 		r.rseq, r.wseq = 0, 0
 		return fmt.Errorf("loop: %s fd %d: %w", what, fd, err)
 	}
 	return nil
+}
+
+// HasReader reports whether fd has a reader.
+func (l *Loop) HasReader(fd int) bool {
+	return fd >= 0 && fd < len(l.fds) && l.fds[fd].reader != nil
+}
+
+// HasWriter reports whether fd has a writer.
+func (l *Loop) HasWriter(fd int) bool {
+	return fd >= 0 && fd < len(l.fds) && l.fds[fd].writer != nil
 }
 
 func (l *Loop) remove(fd int, dir api.Interest) (bool, error) {
@@ -93,7 +124,7 @@ func (l *Loop) remove(fd int, dir api.Interest) (bool, error) {
 		l.ready.cancel(r.wseq)
 		r.writer, r.wseq = nil, 0
 	}
-	if err := l.sync(fd, r); err != nil {
+	if err := l.sync(fd, r, false); err != nil {
 		// The descriptor was closed before its callbacks were removed;
 		// the callback is gone all the same.
 		return true, fmt.Errorf("loop: remove fd %d: %w", fd, err)
@@ -101,8 +132,11 @@ func (l *Loop) remove(fd int, dir api.Interest) (bool, error) {
 	return true, nil
 }
 
-// sync brings the selector's registration of fd in line with r.
-func (l *Loop) sync(fd int, r *fdRecord) error {
+// sync brings the selector's registration of fd in line with r. With
+// force, an unchanged interest reaches the selector too (as a Modify): a
+// new callback may be for a new descriptor that reuses the number of one
+// closed while registered, and only the kernel can tell.
+func (l *Loop) sync(fd int, r *fdRecord, force bool) error {
 	var want api.Interest
 	if r.reader != nil {
 		want |= api.Readable
@@ -112,24 +146,40 @@ func (l *Loop) sync(fd int, r *fdRecord) error {
 	}
 	var err error
 	switch {
-	case want == r.interest:
+	case want == r.interest && (!force || want == 0):
 		return nil
 	case r.interest == 0:
-		if err = l.sel.Register(fd, want); err == nil {
-			l.userFds++
-		}
+		err = l.register(fd, r, want)
 	case want == 0:
 		err = l.sel.Unregister(fd)
 		l.userFds-- // gone from the selector whatever it said
 		r.interest = 0
-		return err
 	default:
 		err = l.sel.Modify(fd, want)
-	}
-	if err == nil {
-		r.interest = want
+		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, unix.EBADF) {
+			// The kernel no longer has the registration: the descriptor
+			// was closed while registered (ENOENT when its number has
+			// been reused, EBADF when not). Forget it and start anew;
+			// a new registration also gets a new generation, so events
+			// of an old file still open through a duplicate are dropped.
+			l.sel.Unregister(fd)
+			l.userFds--
+			r.interest = 0
+			err = l.register(fd, r, want)
+		} else if err == nil {
+			r.interest = want
+		}
 	}
 	return err
+}
+
+func (l *Loop) register(fd int, r *fdRecord, want api.Interest) error {
+	if err := l.sel.Register(fd, want); err != nil {
+		return err
+	}
+	l.userFds++
+	r.interest = want
+	return nil
 }
 
 // dispatch turns a batch of events into ready callbacks, all before any

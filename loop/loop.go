@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -82,9 +83,11 @@ type Loop struct {
 	current  func() // the callback running, for exception reports
 	stopping bool
 	running  atomic.Bool
+	closing  bool // Close has begun: no Run, no second Close
 	closed   bool
 	onClose  map[uint64]func()
 	hookID   uint64
+	metrics  Metrics
 }
 
 // jumper is the clock a loop can move to the next deadline instead of
@@ -101,6 +104,7 @@ func New(opts *Options) (*Loop, error) {
 	if opts != nil {
 		o = *opts
 	}
+	startRuntimePoller()
 	l := &Loop{
 		sel:    o.Selector,
 		timers: o.Timers,
@@ -205,7 +209,7 @@ func (l *Loop) RunOnce() error {
 }
 
 func (l *Loop) enter(what string) error {
-	if l.closed {
+	if l.closed || l.closing {
 		return fmt.Errorf("loop: %s: %w", what, api.ErrClosed)
 	}
 	if !l.running.CompareAndSwap(false, true) {
@@ -216,6 +220,7 @@ func (l *Loop) enter(what string) error {
 
 // runOnce is asyncio's _run_once.
 func (l *Loop) runOnce() error {
+	l.metrics.Iterations++
 	timeout, deadline := l.timeout()
 	jump := false
 	if l.jump != nil && timeout > 0 {
@@ -228,6 +233,7 @@ func (l *Loop) runOnce() error {
 		if err != nil {
 			return fmt.Errorf("loop: %w", err)
 		}
+		l.metrics.Events += uint64(len(events))
 		l.dispatch(events)
 	}
 	posted := l.inbox.take()
@@ -237,31 +243,52 @@ func (l *Loop) runOnce() error {
 	l.timers.Expire(l.clock.Now(), l.fire)
 	l.runReady(l.ready.len())
 	l.runPosted(posted)
+	if l.metrics.Iterations%trimEvery == 0 {
+		l.pool.trim()
+		l.ready.trim()
+	}
 	return nil
 }
 
+// trimEvery is how many iterations pass between two looks at what a burst
+// left behind (timer records, the ready queue's buffer).
+const trimEvery = 1024
+
 // timeout computes the wait: none if callbacks are ready or the loop is
 // stopping, until the next deadline plus the slack if there is one, else
-// without limit. It also returns the next deadline.
+// without limit. It also returns the next deadline. The arithmetic
+// saturates: a deadline at either end of int64 is a deadline, not an
+// overflow, and math.MaxInt64 (the end of the clock) is never reached.
 func (l *Loop) timeout() (time.Duration, int64) {
 	if l.ready.len() > 0 || l.stopping || l.inbox.posted.Load() {
 		return 0, 0
 	}
 	d, ok := l.timers.NextDeadline()
-	if !ok {
+	if !ok || d == math.MaxInt64 {
 		return -1, 0
 	}
-	wait := d - l.clock.Now()
-	if wait <= 0 {
+	now := l.clock.Now()
+	if d <= now {
 		return 0, d
 	}
-	if wait > maxDuration-l.slack {
-		return maxDuration, d
-	}
-	return time.Duration(wait + l.slack), d
+	return time.Duration(satAdd(satSub(d, now), l.slack)), d
 }
 
-const maxDuration = 1<<63 - 1
+// satAdd returns a+b for b >= 0, or math.MaxInt64 if that overflows.
+func satAdd(a, b int64) int64 {
+	if a > math.MaxInt64-b {
+		return math.MaxInt64
+	}
+	return a + b
+}
+
+// satSub returns a-b for a > b, or math.MaxInt64 if that overflows.
+func satSub(a, b int64) int64 {
+	if b < 0 && a > math.MaxInt64+b {
+		return math.MaxInt64
+	}
+	return a - b
+}
 
 // due moves a fired timer to the ready queue.
 func (l *Loop) due(n *api.Timer) {
@@ -270,12 +297,16 @@ func (l *Loop) due(n *api.Timer) {
 }
 
 // CallSoon schedules fn to run in the next iteration, after the callbacks
-// already scheduled (FIFO). A callback scheduled while the loop runs
-// callbacks runs in the following iteration, never the current one, so a
-// callback that schedules itself cannot starve descriptors and timers.
+// already scheduled (FIFO), those posted with CallSoonThreadsafe before
+// this call included. A callback scheduled while the loop runs callbacks
+// runs in the following iteration, never the current one, so a callback
+// that schedules itself cannot starve descriptors and timers.
 func (l *Loop) CallSoon(fn func()) (Handle, error) {
 	if err := l.check(fn); err != nil {
 		return Handle{}, fmt.Errorf("loop: call soon: %w", err)
+	}
+	if l.inbox.posted.Load() {
+		l.inbox.moveTo(&l.ready) // earlier posts go first: one FIFO, as asyncio's
 	}
 	return Handle{l: l, seq: l.ready.push(fn, nil)}, nil
 }
@@ -284,17 +315,13 @@ func (l *Loop) CallSoon(fn func()) (Handle, error) {
 // earlier. A negative d is taken as zero; a d past the end of the clock
 // never fires.
 func (l *Loop) CallLater(d time.Duration, fn func()) (Handle, error) {
-	now := l.clock.Now()
-	when := now + int64(max(d, 0))
-	if when < now { // overflow
-		when = maxDuration
-	}
-	return l.CallAt(when, fn)
+	return l.CallAt(satAdd(l.clock.Now(), int64(max(d, 0))), fn)
 }
 
 // CallAt schedules fn to run at when (nanoseconds on the loop's clock, as
 // Now returns); never earlier. Callbacks due at the same time run in the
-// order they were scheduled.
+// order they were scheduled. Any int64 is a valid deadline: one in the
+// past runs in the next iteration, and math.MaxInt64 never comes.
 func (l *Loop) CallAt(when int64, fn func()) (Handle, error) {
 	if err := l.check(fn); err != nil {
 		return Handle{}, fmt.Errorf("loop: call at: %w", err)
@@ -320,35 +347,62 @@ func (l *Loop) check(fn func()) error {
 }
 
 // Close releases everything the loop opened: the selector (given in
-// Options or not), the wake-up descriptor and the signal goroutine.
-// Pending callbacks and timers are dropped. It does not close descriptors
-// registered with AddReader or AddWriter, which are the caller's. Close
-// fails with api.ErrRunning while Run is running, and with api.ErrClosed
-// the second time.
+// Options or not), the wake-up descriptor and the signal goroutines.
+//
+// What Close does with pending work: every callback whose
+// CallSoonThreadsafe returned nil runs, on the goroutine calling Close and
+// before anything is released, so a goroutine that posted work and waits
+// for it is never left waiting (posts made once Close has begun fail with
+// api.ErrClosed). Then the OnClose hooks run. Callbacks scheduled on the
+// loop's own goroutine (CallSoon, CallLater, CallAt, readers and writers)
+// are dropped, as asyncio drops them: the goroutine that scheduled them is
+// the one closing the loop.
+//
+// Close does not close descriptors registered with AddReader or
+// AddWriter, which are the caller's. It fails with api.ErrRunning while
+// Run is running, and with api.ErrClosed the second time.
 func (l *Loop) Close() error {
-	if l.closed {
+	if l.closed || l.closing {
 		return fmt.Errorf("loop: close: %w", api.ErrClosed)
 	}
 	if l.running.Load() {
 		return fmt.Errorf("loop: close: %w", api.ErrRunning)
 	}
+	l.closing = true
+	l.inbox.close()
+	l.runPostedAtClose()
+	l.signals.stop()
 	l.closed = true
 	for _, fn := range l.onClose {
 		fn()
 	}
 	l.onClose = nil
-	l.inbox.close()
-	l.signals.stop()
 	err := errors.Join(l.sel.Close(), l.wake.Close())
 	for l.ready.len() > 0 {
 		l.ready.pop()
 	}
-	l.timers.Expire(1<<63-1, func(*api.Timer) {})
+	l.timers.Expire(math.MaxInt64, func(*api.Timer) {})
 	l.fds = nil
+	l.pool = timerPool{}
 	if err != nil {
 		return fmt.Errorf("loop: close: %w", err)
 	}
 	return nil
+}
+
+// runPostedAtClose runs what other goroutines posted and the loop has not
+// run: the posts already moved to the ready queue, in their order, then
+// those still in the inbox.
+func (l *Loop) runPostedAtClose() {
+	var posted []func()
+	for l.ready.len() > 0 {
+		if w := l.ready.pop(); w.t == postedMark && w.fn != nil {
+			posted = append(posted, w.fn)
+		}
+	}
+	posted = append(posted, l.inbox.items...)
+	l.inbox.items = nil
+	l.runPosted(posted)
 }
 
 // OnClose registers fn to run when the loop is closed, before it releases
@@ -380,7 +434,9 @@ type inbox struct {
 
 // CallSoonThreadsafe schedules fn from any goroutine, waking the loop if
 // it is waiting. It is the one method safe to call from outside the
-// loop's goroutine. It fails with api.ErrClosed once the loop is closed.
+// loop's goroutine. A post that returns nil runs: in an iteration of the
+// loop, or at the latest when the loop is closed (see Close). It fails
+// with api.ErrClosed once Close has begun.
 func (l *Loop) CallSoonThreadsafe(fn func()) error {
 	if fn == nil {
 		return fmt.Errorf("loop: call soon threadsafe: %w", api.ErrNilCallback)
@@ -390,18 +446,27 @@ func (l *Loop) CallSoonThreadsafe(fn func()) error {
 
 func (b *inbox) post(fn func()) error {
 	b.mu.Lock()
+	defer b.mu.Unlock()
 	if b.closed {
-		b.mu.Unlock()
 		return fmt.Errorf("loop: call soon threadsafe: %w", api.ErrClosed)
 	}
 	b.items = append(b.items, fn)
 	if !b.posted.Load() {
 		b.posted.Store(true)
 	}
-	b.mu.Unlock()
+	// Under the lock: close takes it before the loop closes the wake-up
+	// descriptor, so a wake-up is never written to a number the loop no
+	// longer owns (and the program may have reused). The write happens
+	// once per loop wake-up, not once per post.
+	if testHookBeforeWake != nil {
+		testHookBeforeWake()
+	}
 	b.wake.Wake()
 	return nil
 }
+
+// testHookBeforeWake, if set, runs in every post just before the wake-up.
+var testHookBeforeWake func()
 
 // take returns the callbacks posted since the last take. The loop runs
 // them straight from this slice, which stays its own until the next take:
@@ -418,23 +483,53 @@ func (b *inbox) take() []func() {
 	return items
 }
 
+// moveTo moves the posted callbacks to the end of the ready queue, marked
+// as posts. It leaves the spare slice alone, which the loop may be
+// running from.
+func (b *inbox) moveTo(r *ring) {
+	b.mu.Lock()
+	for i, fn := range b.items {
+		r.push(fn, postedMark)
+		b.items[i] = nil
+	}
+	b.items = b.items[:0]
+	b.posted.Store(false)
+	b.mu.Unlock()
+}
+
+// close refuses further posts; what was posted stays in items for Close
+// to run.
 func (b *inbox) close() {
 	b.mu.Lock()
 	b.closed = true
-	b.items = nil
+	b.posted.Store(false)
 	b.mu.Unlock()
 }
 
 // RunUntil runs the loop until ctx is done, and returns ctx's error then;
-// nil if Stop ended it first, or the error that ended Run.
+// nil if Stop ended it first, or the error that ended Run. A ctx done in
+// the same iteration as a Stop leaves nothing behind: the next Run is not
+// stopped by it.
 func (l *Loop) RunUntil(ctx context.Context) error {
-	if l.closed {
+	if l.closed || l.closing {
 		return fmt.Errorf("loop: run until: %w", api.ErrClosed)
 	}
-	stop := context.AfterFunc(ctx, func() { l.CallSoonThreadsafe(l.Stop) })
+	active := true // read and written on the loop's goroutine only
+	stop := context.AfterFunc(ctx, func() {
+		l.CallSoonThreadsafe(func() {
+			if active {
+				l.Stop()
+			}
+		})
+	})
 	defer stop()
-	if err := l.Run(); err != nil {
+	err := l.Run()
+	active = false
+	if err != nil {
 		return err
 	}
 	return ctx.Err()
 }
+
+// Closed reports whether Close has been called (asyncio's is_closed).
+func (l *Loop) Closed() bool { return l.closed || l.closing }

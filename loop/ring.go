@@ -17,9 +17,12 @@ type ring struct {
 	head, n int
 	headSeq uint64 // the sequence number of buf[head]
 	nextSeq uint64 // the next one to hand out; 0 is never handed out
+	high    int    // the most entries held since the last trim
 }
 
-func newRing() ring { return ring{buf: make([]work, 256), headSeq: 1, nextSeq: 1} }
+const ringSize = 256
+
+func newRing() ring { return ring{buf: make([]work, ringSize), headSeq: 1, nextSeq: 1} }
 
 func (r *ring) len() int { return r.n }
 
@@ -32,6 +35,7 @@ func (r *ring) push(fn func(), t *timer) uint64 {
 	r.nextSeq++
 	r.buf[(r.head+r.n)&(len(r.buf)-1)] = work{fn: fn, t: t, seq: seq}
 	r.n++
+	r.high = max(r.high, r.n)
 	return seq
 }
 
@@ -71,4 +75,13 @@ func (r *ring) cancel(seq uint64) bool {
 	}
 	w.fn, w.t = nil, nil
 	return true
+}
+
+// trim gives back a buffer a burst grew, once it is empty and has been
+// mostly unused since the last trim.
+func (r *ring) trim() {
+	if r.n == 0 && len(r.buf) > ringSize && r.high < len(r.buf)/4 {
+		r.buf, r.head = make([]work, ringSize), 0
+	}
+	r.high = r.n
 }

@@ -8,20 +8,35 @@ import (
 	"time"
 )
 
-// An Exception is a panic recovered from a callback.
+// An Exception is a failure nobody else would see: a panic recovered
+// from a callback, or an error a part of the program reports through
+// CallExceptionHandler (a task that failed and that nobody awaited, a
+// server that ran out of descriptors), as asyncio's exception handler
+// context.
 type Exception struct {
-	Value    any    // what the callback panicked with
-	Callback string // the callback's function and where it is defined
-	Stack    []byte // the goroutine's stack where the panic was recovered
+	Message  string // what happened; "callback panicked" for a panic
+	Value    any    // what the callback panicked with, or Err
+	Err      error  // the error, if the failure is one (a panic with an error value is)
+	Callback string // the callback's function and where it is defined, if one failed
+	Stack    []byte // the goroutine's stack where the panic was recovered, if it was one
 }
 
 func (e *Exception) Error() string {
-	return fmt.Sprintf("callback %s panicked: %v", e.Callback, e.Value)
+	switch {
+	case e.Callback != "":
+		return fmt.Sprintf("%s: callback %s: %v", e.Message, e.Callback, e.Value)
+	case e.Value != nil:
+		return fmt.Sprintf("%s: %v", e.Message, e.Value)
+	}
+	return e.Message
 }
 
-// SetExceptionHandler sets the function that receives panics recovered
-// from callbacks; nil restores the default, which logs them with the
-// loop's Logger at level Error. The loop goes on either way.
+// Unwrap returns Err, so that errors.Is sees through an Exception.
+func (e *Exception) Unwrap() error { return e.Err }
+
+// SetExceptionHandler sets the function that receives the loop's
+// exceptions; nil restores the default, which logs them with the loop's
+// Logger at level Error. The loop goes on either way.
 func (l *Loop) SetExceptionHandler(h func(*Exception)) {
 	if h == nil {
 		h = l.defaultHandler
@@ -29,8 +44,31 @@ func (l *Loop) SetExceptionHandler(h func(*Exception)) {
 	l.handler = h
 }
 
+// CallExceptionHandler hands e to the exception handler, on the loop's
+// goroutine: the way for code built on the loop to report a failure that
+// no caller is there to receive. A handler that panics is logged, and the
+// loop goes on.
+func (l *Loop) CallExceptionHandler(e *Exception) {
+	if e.Value == nil && e.Err != nil {
+		e.Value = e.Err
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			l.log.Error("evloop: exception handler panicked", "panic", p, "handling", e.Error())
+		}
+	}()
+	l.handler(e)
+}
+
 func (l *Loop) defaultHandler(e *Exception) {
-	l.log.Error("evloop: callback panicked", "panic", e.Value, "callback", e.Callback, "stack", string(e.Stack))
+	args := []any{"error", e.Value}
+	if e.Callback != "" {
+		args = append(args, "callback", e.Callback)
+	}
+	if len(e.Stack) > 0 {
+		args = append(args, "stack", string(e.Stack))
+	}
+	l.log.Error("evloop: "+e.Message, args...)
 }
 
 // origin names a callback: its function and the file and line where it
@@ -70,9 +108,10 @@ func (l *Loop) runSome(n int) (left int) {
 		if w.fn == nil {
 			continue // cancelled
 		}
-		if w.t != nil {
+		if w.t != nil && w.t != postedMark {
 			l.pool.put(w.t) // it runs now: its handle can no longer cancel it
 		}
+		l.metrics.Callbacks++
 		if l.slow > 0 {
 			l.timed(w.fn)
 			continue
@@ -102,6 +141,7 @@ func (l *Loop) runPostedFrom(posted []func(), i int) (next int) {
 		fn := posted[next]
 		posted[next] = nil // drop the closure for the collector
 		next++
+		l.metrics.Callbacks++
 		if l.slow > 0 {
 			l.timed(fn)
 			continue
@@ -125,12 +165,8 @@ func (l *Loop) timed(fn func()) {
 // report hands a recovered panic to the exception handler, which must not
 // take the loop down either.
 func (l *Loop) report(p any) {
-	e := &Exception{Value: p, Callback: origin(l.current), Stack: debug.Stack()}
+	e := &Exception{Message: "callback panicked", Value: p, Callback: origin(l.current), Stack: debug.Stack()}
+	e.Err, _ = p.(error)
 	l.current = nil
-	defer func() {
-		if p := recover(); p != nil {
-			l.log.Error("evloop: exception handler panicked", "panic", p, "handling", e.Error())
-		}
-	}()
-	l.handler(e)
+	l.CallExceptionHandler(e)
 }

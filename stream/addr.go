@@ -25,7 +25,7 @@ func sockaddr(network, address string) (domain int, sa unix.Sockaddr, err error)
 	if err != nil {
 		host, port, serr := net.SplitHostPort(address)
 		if serr != nil || host != "" {
-			return 0, nil, fmt.Errorf("stream: address %q: want a numeric ip:port: %w", address, err)
+			return 0, nil, fmt.Errorf("stream: %w", &net.AddrError{Err: "want a numeric ip:port (names are not looked up)", Addr: address})
 		}
 		// ":port": every address of the family.
 		p, perr := netip.ParseAddrPort("0.0.0.0:" + port)
@@ -33,7 +33,7 @@ func sockaddr(network, address string) (domain int, sa unix.Sockaddr, err error)
 			p, perr = netip.ParseAddrPort("[::]:" + port)
 		}
 		if perr != nil {
-			return 0, nil, fmt.Errorf("stream: address %q: %w", address, perr)
+			return 0, nil, fmt.Errorf("stream: %w", &net.AddrError{Err: perr.Error(), Addr: address})
 		}
 		ap = p
 	}
@@ -44,7 +44,7 @@ func sockaddr(network, address string) (domain int, sa unix.Sockaddr, err error)
 	case ip.Is6() && network != "tcp4":
 		return unix.AF_INET6, &unix.SockaddrInet6{Port: int(ap.Port()), Addr: ip.As16()}, nil
 	}
-	return 0, nil, fmt.Errorf("stream: address %q is not a %s address", address, network)
+	return 0, nil, fmt.Errorf("stream: %w", &net.AddrError{Err: "not a " + network + " address", Addr: address})
 }
 
 // netAddr turns a socket address back into a net.Addr.

@@ -15,7 +15,17 @@
 // Errors match the usual sentinels: io.EOF at the end of a stream,
 // net.ErrClosed after Close, and the system's errno (errors.Is(err,
 // unix.ECONNREFUSED)) otherwise. Addresses are numeric ("127.0.0.1:0",
-// "[::1]:8080", a path for "unix"): a name lookup would block the loop.
+// "[::1]:8080", a path for "unix"): a name lookup would block the loop;
+// a bad one is a *net.AddrError.
+//
+// A server holds up at its limits. When the process runs out of
+// descriptors, accepting pauses (5 ms, doubling to 1 s) instead of
+// spinning on EMFILE, the condition goes once to the loop's exception
+// handler, open connections are served meanwhile, and the connections
+// waiting in the backlog are accepted once descriptors are free; Accept
+// in a task waits the same way rather than fail. A Protocol that panics
+// loses its connection (closed, with ConnectionLost(*PanicError)), and the
+// panic goes to the exception handler; the server goes on.
 package stream
 
 import (
@@ -24,6 +34,7 @@ import (
 	"net"
 	"os"
 
+	"github.com/evloop/evloop/api"
 	"github.com/evloop/evloop/loop"
 	"github.com/evloop/evloop/task"
 	"golang.org/x/sys/unix"
@@ -31,16 +42,22 @@ import (
 
 // A Listener accepts stream connections.
 type Listener struct {
-	l      *loop.Loop
-	fd     int
-	domain int
-	addr   net.Addr
-	closed bool
+	l       *loop.Loop
+	fd      int
+	domain  int
+	addr    net.Addr
+	closed  bool
+	backoff backoff
+	retry   loop.Handle // a paused Serve's next try
 }
 
 // Listen opens a listening socket on the loop. For TCP, SO_REUSEADDR is
-// set; port 0 picks a free port (Addr tells which).
+// set; port 0 picks a free port (Addr tells which). A closed loop fails
+// with api.ErrClosed before any socket is opened.
 func Listen(l *loop.Loop, network, address string) (*Listener, error) {
+	if l == nil || l.Closed() {
+		return nil, fmt.Errorf("stream: listen %s %s: %w", network, address, api.ErrClosed)
+	}
 	domain, sa, err := sockaddr(network, address)
 	if err != nil {
 		return nil, err
@@ -74,22 +91,32 @@ func (ln *Listener) Addr() net.Addr { return ln.addr }
 // Fd returns the listening descriptor.
 func (ln *Listener) Fd() int { return ln.fd }
 
-// Accept suspends co until a connection arrives and returns it.
+// Accept suspends co until a connection arrives and returns it. When the
+// process or the system is out of descriptors (or memory) Accept does not
+// fail: it reports the condition once to the loop's exception handler and
+// keeps trying, with pauses from 5 ms to 1 s, until a descriptor is free.
 func (ln *Listener) Accept(co *task.Co) (*Conn, error) {
 	for {
 		if ln.closed {
 			return nil, fmt.Errorf("stream: accept: %w", net.ErrClosed)
 		}
 		fd, _, err := accept(ln.fd)
-		if err == nil {
+		switch {
+		case err == nil:
+			ln.backoff.accepted()
 			setNoDelay(fd, ln.domain)
 			return newConn(ln.l, fd), nil
-		}
-		if err != unix.EAGAIN {
+		case resourceError(err):
+			if err := co.Sleep(ln.backoff.fail(ln.l, ln, os.NewSyscallError("accept", err))); err != nil {
+				return nil, err
+			}
+		case err != unix.EAGAIN:
 			return nil, fmt.Errorf("stream: accept: %w", os.NewSyscallError("accept", err))
-		}
-		if err := co.WaitReadable(ln.fd); err != nil {
-			return nil, err
+		default:
+			ln.backoff.drained()
+			if err := co.WaitReadable(ln.fd); err != nil {
+				return nil, err
+			}
 		}
 	}
 }
@@ -100,6 +127,7 @@ func (ln *Listener) Close() error {
 		return fmt.Errorf("stream: close listener: %w", net.ErrClosed)
 	}
 	ln.closed = true
+	ln.retry.Cancel()
 	ln.l.RemoveReader(ln.fd)
 	if ln.domain == unix.AF_UNIX {
 		if a, ok := ln.addr.(*net.UnixAddr); ok {

@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 
+	"github.com/evloop/evloop/api"
 	"github.com/evloop/evloop/loop"
 	"golang.org/x/sys/unix"
 )
@@ -53,23 +54,97 @@ type Transport struct {
 
 // Serve accepts connections on ln and gives each a Protocol from
 // newProtocol, until ln is closed. It returns at once: the loop does the
-// work.
+// work. A nil newProtocol fails here, not at the first connection.
+//
+// When the process runs out of descriptors, Serve stops accepting,
+// reports it once to the loop's exception handler, and tries again after
+// pauses from 5 ms to 1 s; open connections are served meanwhile, and
+// pending ones are accepted once descriptors are free. A Protocol method
+// that panics loses its connection: the transport is closed,
+// ConnectionLost follows with a *PanicError, and the panic itself goes to
+// the loop's exception handler.
 func Serve(ln *Listener, newProtocol func() Protocol) error {
-	buf := make([]byte, 64<<10)
-	return ln.l.AddReader(ln.fd, func() {
-		for {
-			fd, _, err := accept(ln.fd)
-			if err != nil {
-				return // EAGAIN: all taken; others (EMFILE): try at the next readiness
-			}
-			setNoDelay(fd, ln.domain)
-			t := &Transport{l: ln.l, fd: fd, proto: newProtocol(), buf: &buf}
-			t.proto.ConnectionMade(t)
-			if !t.closed {
-				t.ResumeReading()
-			}
+	if newProtocol == nil {
+		return fmt.Errorf("stream: serve: nil protocol factory: %w", api.ErrNilCallback)
+	}
+	if ln.closed {
+		return fmt.Errorf("stream: serve: %w", net.ErrClosed)
+	}
+	s := &server{ln: ln, newProtocol: newProtocol, buf: make([]byte, 64<<10)}
+	s.accept = s.acceptAll
+	return ln.l.AddReader(ln.fd, s.accept)
+}
+
+type server struct {
+	ln          *Listener
+	newProtocol func() Protocol
+	buf         []byte // the read buffer all its connections share
+	accept      func()
+}
+
+func (s *server) acceptAll() {
+	ln := s.ln
+	for {
+		fd, _, err := accept(ln.fd)
+		switch {
+		case err == unix.EAGAIN:
+			ln.backoff.drained()
+			return
+		case err != nil:
+			// Out of descriptors, or worse: stop watching the listener
+			// (it stays readable, so watching would spin) and come back.
+			ln.l.RemoveReader(ln.fd)
+			pause := ln.backoff.fail(ln.l, ln, os.NewSyscallError("accept", err))
+			ln.retry, _ = ln.l.CallLater(pause, s.resume)
+			return
 		}
-	})
+		ln.backoff.accepted()
+		setNoDelay(fd, ln.domain)
+		s.start(fd)
+	}
+}
+
+func (s *server) resume() {
+	if s.ln.closed {
+		return
+	}
+	if err := s.ln.l.AddReader(s.ln.fd, s.accept); err != nil {
+		s.ln.l.CallExceptionHandler(&loop.Exception{Message: "stream: serve: cannot watch the listener again", Err: err})
+	}
+}
+
+// start runs the protocol of a new connection.
+func (s *server) start(fd int) {
+	t := &Transport{l: s.ln.l, fd: fd, buf: &s.buf}
+	defer t.guard()
+	t.proto = s.newProtocol()
+	if t.proto == nil {
+		panic("stream: the protocol factory returned nil")
+	}
+	t.proto.ConnectionMade(t)
+	if !t.closed {
+		t.ResumeReading()
+	}
+}
+
+// A PanicError is the error ConnectionLost gets when a Protocol method
+// panicked.
+type PanicError struct {
+	Value any
+}
+
+func (e *PanicError) Error() string { return fmt.Sprintf("stream: protocol panicked: %v", e.Value) }
+
+// guard, deferred around every call into the protocol, closes the
+// connection if the protocol panics (its descriptor would leak otherwise)
+// and passes the panic on to the loop, which reports it.
+func (t *Transport) guard() {
+	if p := recover(); p != nil {
+		if !t.closed {
+			t.finish(&PanicError{Value: p})
+		}
+		panic(p)
+	}
 }
 
 // Write sends p, buffering whatever the socket cannot take now; it never
@@ -97,6 +172,7 @@ func (t *Transport) Write(p []byte) error {
 	t.out = append(t.out, p...)
 	if fc, ok := t.proto.(WriteFlowController); ok && !t.paused && len(t.out) > highWater {
 		t.paused = true
+		defer t.guard()
 		fc.PauseWriting()
 	}
 	return nil
@@ -120,6 +196,7 @@ func write(fd int, p []byte) (int, error) {
 }
 
 func (t *Transport) flush() {
+	defer t.guard()
 	n, err := write(t.fd, t.out)
 	if err != nil {
 		t.abort(err)
@@ -139,6 +216,7 @@ func (t *Transport) flush() {
 }
 
 func (t *Transport) readable() {
+	defer t.guard()
 	buf := *t.buf
 	for {
 		n, err := unix.Read(t.fd, buf)
@@ -210,5 +288,7 @@ func (t *Transport) finish(err error) {
 	t.l.RemoveWriter(t.fd)
 	unix.Close(t.fd)
 	t.out = nil
-	t.l.CallSoon(func() { t.proto.ConnectionLost(err) })
+	if t.proto != nil { // nil if the factory panicked
+		t.l.CallSoon(func() { t.proto.ConnectionLost(err) })
+	}
 }

@@ -36,6 +36,8 @@ type Future[T any] struct {
 	value     T
 	err       error
 	callbacks []func()
+	observed  bool         // Result or AddDoneCallback was called
+	watch     *unretrieved // a failure to report if nobody retrieves it
 }
 
 // NewFuture returns a pending future bound to l.
@@ -54,6 +56,7 @@ func (f *Future[T]) Cancelled() bool { return f.state == cancelled }
 // error matching context.Canceled if it was cancelled; ErrPending before
 // it is done.
 func (f *Future[T]) Result() (T, error) {
+	f.observe()
 	switch f.state {
 	case pending:
 		var zero T
@@ -85,6 +88,7 @@ func (f *Future[T]) Cancel() bool {
 // AddDoneCallback arranges for fn to run on the loop once the future is
 // done; if it is done already, fn is scheduled at once.
 func (f *Future[T]) AddDoneCallback(fn func()) {
+	f.observe()
 	if f.state != pending {
 		f.l.CallSoon(fn)
 		return
@@ -103,6 +107,54 @@ func (f *Future[T]) finish(s state, v T, err error) error {
 		f.l.CallSoon(fn) // never synchronously: asyncio's rule
 	}
 	return nil
+}
+
+func (f *Future[T]) observe() {
+	f.observed = true
+	if f.watch != nil {
+		f.watch.retrieved()
+		f.watch = nil
+	}
+}
+
+// unretrieved is a task's failure that nobody has looked at yet. It does
+// not point back to the task, so that the task can be collected and the
+// collection reported.
+type unretrieved struct {
+	l      *loop.Loop
+	err    error
+	done   bool // retrieved or reported; touched on the loop's goroutine only
+	unhook func()
+}
+
+func newUnretrieved(l *loop.Loop, err error) *unretrieved {
+	u := &unretrieved{l: l, err: err}
+	u.unhook, _ = l.OnClose(u.report)
+	return u
+}
+
+func (u *unretrieved) retrieved() {
+	u.done = true
+	if u.unhook != nil {
+		u.unhook()
+	}
+}
+
+// collected runs on the runtime's cleanup goroutine once the task is
+// garbage: the report goes to the loop's goroutine (if the loop is closed,
+// its close hook has reported already).
+func (u *unretrieved) collected() { u.l.CallSoonThreadsafe(u.report) }
+
+func (u *unretrieved) report() {
+	if u.done {
+		return
+	}
+	u.retrieved()
+	e := &loop.Exception{Message: "task exception was never retrieved", Err: u.err}
+	if p, ok := errors.AsType[*PanicError](u.err); ok {
+		e.Stack = p.Stack
+	}
+	u.l.CallExceptionHandler(e)
 }
 
 // An Awaitable is a Future or a Task: anything Await can wait for.

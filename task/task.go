@@ -16,6 +16,16 @@
 // whose body panics fails with a *PanicError, and the loop goes on. A task
 // still suspended when its loop closes is cancelled and its coroutine
 // finished, so no goroutine outlives Close.
+//
+// Failures are never silent: a task that fails and whose result nobody
+// retrieves (Result, Await, a done callback) goes to the loop's exception
+// handler when it is garbage collected or when the loop closes, as
+// asyncio's "Task exception was never retrieved".
+//
+// One waiter per descriptor and direction: a second WaitReadable (or
+// WaitWritable) for a descriptor that a task or a callback already waits
+// on fails at once with ErrBusy, rather than take the first one's place
+// and leave it suspended for ever.
 package task
 
 import (
@@ -23,14 +33,18 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"runtime"
+	"runtime/debug"
 	"time"
 
+	"github.com/evloop/evloop/api"
 	"github.com/evloop/evloop/loop"
 )
 
 // A PanicError is the error of a task whose body panicked.
 type PanicError struct {
 	Value any
+	Stack []byte // the coroutine's stack where the panic was recovered
 }
 
 func (e *PanicError) Error() string { return fmt.Sprintf("task: coroutine panicked: %v", e.Value) }
@@ -58,9 +72,27 @@ type Task[T any] struct {
 	err    error
 }
 
+// ErrBusy is returned by WaitReadable and WaitWritable (and so by the
+// stream calls built on them) when another task, or a callback, is
+// already waiting for the same descriptor and direction: a descriptor has
+// one reader and one writer at a time, as in asyncio ("another coroutine
+// is already waiting"), and a second waiter would silently take the first
+// one's place.
+var ErrBusy = errors.New("task: another waiter is already waiting for this descriptor")
+
 // Spawn starts body as a task on l. The body begins running in the next
-// loop iteration, not inside Spawn.
+// loop iteration, not inside Spawn. A nil loop or body fails with an
+// error matching api.ErrNilCallback, a closed loop with api.ErrClosed.
+//
+// A task that fails (returns an error or panics) and whose result nobody
+// retrieves (Result, Await, a done callback) is reported to the loop's
+// exception handler, as asyncio's "Task exception was never retrieved":
+// when the task is garbage collected, or when the loop closes, whichever
+// comes first.
 func Spawn[T any](l *loop.Loop, body func(co *Co) (T, error)) (*Task[T], error) {
+	if l == nil || body == nil {
+		return nil, fmt.Errorf("task: spawn: nil loop or body: %w", api.ErrNilCallback)
+	}
 	t := &Task[T]{Future: Future[T]{l: l}}
 	co := &Co{l: l}
 	t.co = co
@@ -68,7 +100,7 @@ func Spawn[T any](l *loop.Loop, body func(co *Co) (T, error)) (*Task[T], error) 
 		co.yield = yield
 		defer func() {
 			if p := recover(); p != nil {
-				t.err = &PanicError{Value: p}
+				t.err = &PanicError{Value: p, Stack: debug.Stack()}
 			}
 		}()
 		t.v, t.err = body(co)
@@ -82,6 +114,8 @@ func Spawn[T any](l *loop.Loop, body func(co *Co) (T, error)) (*Task[T], error) 
 	}
 	t.unhook = unhook
 	if _, err := l.CallSoon(co.step); err != nil {
+		unhook()
+		t.stop()
 		return nil, err
 	}
 	return t, nil
@@ -104,6 +138,10 @@ func (t *Task[T]) complete() {
 		var zero T
 		t.finish(cancelled, zero, nil)
 		return
+	}
+	if t.err != nil && !t.observed {
+		t.watch = newUnretrieved(t.l, t.err)
+		runtime.AddCleanup(t, (*unretrieved).collected, t.watch)
 	}
 	t.finish(resolved, t.v, t.err)
 }
@@ -218,6 +256,13 @@ func (co *Co) waitFd(fd int, write bool) error {
 	add, remove := co.l.AddReader, co.l.RemoveReader
 	if write {
 		add, remove = co.l.AddWriter, co.l.RemoveWriter
+	}
+	if write && co.l.HasWriter(fd) || !write && co.l.HasReader(fd) {
+		dir := "readable"
+		if write {
+			dir = "writable"
+		}
+		return fmt.Errorf("task: wait for fd %d to be %s: %w", fd, dir, ErrBusy)
 	}
 	wake := co.waker()
 	if err := add(fd, wake); err != nil {

@@ -118,6 +118,9 @@ func (s *Selector) Unregister(fd int) error {
 func (s *Selector) ctl(op, fd int, interest api.Interest, gen uint32) error {
 	ev := unix.EpollEvent{Events: epollEvents(interest), Fd: int32(fd), Pad: int32(gen)}
 	if err := unix.EpollCtl(s.epfd, op, fd, &ev); err != nil {
+		if err == unix.EPERM { // a regular file or a directory
+			return backend.NotPollable(os.NewSyscallError("epoll_ctl", err))
+		}
 		return os.NewSyscallError("epoll_ctl", err)
 	}
 	return nil

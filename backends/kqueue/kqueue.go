@@ -169,6 +169,9 @@ func (s *Selector) Register(fd int, interest api.Interest) error {
 	if s.regs.Lookup(fd) != nil {
 		return fmt.Errorf("kqueue: register fd %d: %w", fd, api.ErrRegistered)
 	}
+	if err := backend.CheckPollable(fd); err != nil {
+		return fmt.Errorf("kqueue: register fd %d: %w", fd, err)
+	}
 	gen := s.regs.NextGen()
 	if err := s.arm(fd, interest, gen); err != nil {
 		s.drop(fd, interest) // undo a first direction that went in

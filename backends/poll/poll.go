@@ -57,7 +57,7 @@ func (s *Selector) Register(fd int, interest api.Interest) error {
 	if _, ok := s.lookup(fd); ok {
 		return fmt.Errorf("poll: register fd %d: %w", fd, api.ErrRegistered)
 	}
-	if err := backend.CheckFd(fd); err != nil {
+	if err := backend.CheckPollable(fd); err != nil {
 		return fmt.Errorf("poll: register fd %d: %w", fd, err)
 	}
 	if fd >= len(s.index) {

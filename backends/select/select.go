@@ -71,7 +71,7 @@ func (s *Selector) Register(fd int, interest api.Interest) error {
 	if fd >= fdLimit {
 		return fmt.Errorf("select: register fd %d: at or above FD_SETSIZE (%d) on this platform: %w", fd, fdLimit, errors.ErrUnsupported)
 	}
-	if err := backend.CheckFd(fd); err != nil {
+	if err := backend.CheckPollable(fd); err != nil {
 		return fmt.Errorf("select: register fd %d: %w", fd, err)
 	}
 	if sets := fd/setBits + 1; sets > len(s.rset) {
