@@ -22,10 +22,3 @@ func ExampleErrRegistered() {
 	fmt.Println(errors.Is(err, api.ErrRegistered), errors.Is(err, fs.ErrExist))
 	// Output: true true
 }
-
-func ExampleModes() {
-	var s api.Selector // a selector from some backend
-	if s != nil && api.Modes(s)&api.EdgeTriggered != 0 {
-		fmt.Println("edge-triggered registrations are available")
-	}
-}

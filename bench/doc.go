@@ -1,4 +1,4 @@
-// Package bench holds the workloads of BENCHMARKS.md as plain functions,
+// Package bench holds the workloads of docs/BENCHMARKS.md as plain functions,
 // so that the same code runs under go test -bench and from cmd/evbench,
 // together with the floors (the same work with no abstraction at all) they
 // are measured against.

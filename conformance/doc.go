@@ -11,7 +11,15 @@
 // never lost, Remove, NextDeadline and the far ends of int64, and compares
 // the queue with [ReferenceQueue] over 100 000 random operations (the seed
 // is logged, so a failure can be replayed). [FuzzTimerQueue] is the same
-// comparison driven by go test -fuzz.
+// comparison driven by go test -fuzz. [TestLoop] pins down the loop's
+// contract on any backend and queue, its edges included: impossible
+// descriptors, the extremes of int64 as deadlines, Close racing posts,
+// one FIFO for posts and CallSoon, RunUntil and Stop, signals that cannot
+// be caught, descriptor numbers reused without a remove, a replaced
+// reader due in the same iteration, an idle loop that must block, a
+// narrowed registration that must not spin, Stop before Run, and the
+// memory a burst of timers leaves. [FuzzSelectors] is differential: it
+// drives several selectors with the same operations and compares them.
 //
 // The suites are shaped like testing/fstest.TestFS and
 // golang.org/x/net/nettest.TestConn: one call with a factory, a named
@@ -23,12 +31,17 @@
 //	}
 //
 // Each case runs on a goroutine of its own under a watchdog, so a wait
-// that never returns fails its case instead of hanging the test binary.
+// that never returns fails its case instead of hanging the test binary;
+// a loop case that hangs is then ended by a post to its loops, so that a
+// spinning loop does not burn a CPU for the rest of the run.
 //
 // The suites are tested themselves: this package's tests run them against
 // deliberately broken implementations (a queue that fires a nanosecond
 // early, one that breaks ties, one that forgets a Remove, one whose
 // NextDeadline is late, one that loses timers on a jump; a selector that
 // drops events, one that returns early from a timeout, one that surfaces
-// EINTR, one that forgets an Unregister) and require each to fail.
+// EINTR, one that forgets an Unregister; loops whose selector never
+// narrows a registration, never blocks, or waits for ever on a zero
+// timeout, and whose queue never hands over a due timer) and require each
+// to fail in the case named.
 package conformance

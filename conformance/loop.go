@@ -23,13 +23,14 @@ import (
 // loop.New.
 type NewLoop func(opts *loop.Options) (*loop.Loop, error)
 
-// TestLoop checks the loop contract of DESIGN.md on loops newLoop makes:
+// TestLoop checks the loop contract of docs/DESIGN.md on loops newLoop makes:
 // FIFO callbacks and asyncio's ntodo rule, timers never early and FIFO at
 // equal deadlines, cancellation before and during the iteration that
 // would run a callback, stale handles, reader and writer callbacks with
 // replace and remove, Stop, recovered panics, thread-safe posts, signals,
-// virtual time, and Close releasing every descriptor and goroutine. Each
-// case gets a loop of its own, under a watchdog.
+// virtual time, Close releasing every descriptor and goroutine, and the
+// edges (see the package documentation). Each case gets a loop of its
+// own, under a watchdog.
 func TestLoop(t *testing.T, newLoop NewLoop) {
 	t.Helper()
 	for _, c := range loopCases {

@@ -88,6 +88,7 @@ type Loop struct {
 	onClose  map[uint64]func()
 	hookID   uint64
 	metrics  Metrics
+	trimmed  int64 // when the loop last gave back memory, on its clock
 }
 
 // jumper is the clock a loop can move to the next deadline instead of
@@ -127,6 +128,7 @@ func New(opts *Options) (*Loop, error) {
 		l.clock = api.MonotonicClock()
 	}
 	l.jump, _ = l.clock.(jumper)
+	l.trimmed = l.clock.Now()
 	if l.timers == nil {
 		q, err := timers.NewDefault()
 		if err != nil {
@@ -240,19 +242,24 @@ func (l *Loop) runOnce() error {
 	if jump && l.ready.len() == 0 && len(posted) == 0 {
 		l.jump.jumpTo(deadline)
 	}
-	l.timers.Expire(l.clock.Now(), l.fire)
+	now := l.clock.Now()
+	l.timers.Expire(now, l.fire)
 	l.runReady(l.ready.len())
 	l.runPosted(posted)
-	if l.metrics.Iterations%trimEvery == 0 {
+	if now > l.trimmed && satSub(now, l.trimmed) >= int64(trimPeriod) {
+		l.trimmed = now
 		l.pool.trim()
 		l.ready.trim()
 	}
 	return nil
 }
 
-// trimEvery is how many iterations pass between two looks at what a burst
-// left behind (timer records, the ready queue's buffer).
-const trimEvery = 1024
+// trimPeriod is how often, on the loop's clock, the loop looks at what a
+// burst left behind (timer records, the ready queue's buffer) and gives
+// back what went unused since the last look. It is long next to a round of
+// work (W2b's rounds last 100 ms), so that a load that comes back keeps
+// its memory, and short next to the life of a server.
+const trimPeriod = 2 * time.Second
 
 // timeout computes the wait: none if callbacks are ready or the loop is
 // stopping, until the next deadline plus the slack if there is one, else

@@ -2,16 +2,25 @@ package loop
 
 import "github.com/evloop/evloop/api"
 
-// timer is a scheduled callback. The queue holds a pointer to its node,
-// so a record never moves; a freed record is reused without allocating.
-// gen grows each time a record is freed, which is how a stale Handle is
-// told from a live one (a record the pool has let go stays valid memory
-// for the handles that still point at it, and they stay stale).
+// timer is a scheduled callback. Records come from fixed-size slabs, so
+// their addresses never change (the queue holds pointers to their nodes)
+// and growing costs one allocation per slabSize records. gen grows each
+// time a record is freed, which is how a stale Handle is told from a live
+// one (a slab the pool lets go stays valid memory for the handles that
+// still point into it, and they stay stale).
 type timer struct {
 	node  api.Timer // node.Value points back here
 	fn    func()
 	gen   uint64
 	ready uint64 // the ready-queue sequence number while due; 0 otherwise
+	slab  *slab
+}
+
+const slabSize = 128
+
+type slab struct {
+	recs [slabSize]timer
+	idle int // during a trim: how many of its records went unused
 }
 
 // postedMark marks ready-queue entries that came from CallSoonThreadsafe:
@@ -19,23 +28,25 @@ type timer struct {
 var postedMark = new(timer)
 
 // timerPool recycles timer records. It gives back to the collector the
-// records a burst left behind: at each trim, those that stayed free since
-// the previous one (the stack's low-water mark) beyond a small reserve. A
-// steady load keeps its records; a burst's go after two trims.
+// slabs a burst left behind: at each trim, a slab all of whose records
+// stayed free since the previous trim (below the free stack's low-water
+// mark) is dropped. A steady load keeps its records; a burst's go after
+// two trims (trimPeriod apart).
 type timerPool struct {
 	free []*timer
 	low  int // the fewest free records since the last trim
 }
 
-// poolReserve is how many idle records a pool always keeps.
-const poolReserve = 64
-
 func (p *timerPool) get() *timer {
 	n := len(p.free)
 	if n == 0 {
-		t := new(timer)
-		t.node.Value = t
-		return t
+		s := new(slab)
+		for i := range s.recs {
+			t := &s.recs[i]
+			t.node.Value, t.slab = t, s
+			p.free = append(p.free, t)
+		}
+		n = len(p.free)
 	}
 	t := p.free[n-1]
 	p.free[n-1] = nil
@@ -51,14 +62,27 @@ func (p *timerPool) put(t *timer) {
 	p.free = append(p.free, t)
 }
 
-// trim releases the records that no get reached since the last trim.
+// trim drops the slabs whose records all went unused since the last trim.
+// The bottom of the free stack, up to the low-water mark, is what no get
+// reached.
 func (p *timerPool) trim() {
-	idle := p.low - poolReserve
-	if idle > 0 {
-		// The bottom of the stack is what stayed untouched.
-		kept := make([]*timer, len(p.free)-idle, len(p.free)-idle+poolReserve)
-		copy(kept, p.free[idle:])
-		p.free = kept
+	untouched := p.free[:p.low]
+	for _, t := range untouched {
+		t.slab.idle++
+	}
+	kept := p.free[:0]
+	for _, t := range p.free {
+		if t.slab.idle < slabSize {
+			kept = append(kept, t)
+		}
+	}
+	for _, t := range untouched {
+		t.slab.idle = 0
+	}
+	clear(p.free[len(kept):])
+	p.free = kept
+	if cap(p.free) > 4*slabSize && len(p.free) < cap(p.free)/4 {
+		p.free = append(make([]*timer, 0, 2*len(p.free)), p.free...)
 	}
 	p.low = len(p.free)
 }

@@ -5,43 +5,68 @@ package stream_test
 import (
 	"fmt"
 	"io"
+	"log"
 
 	"github.com/evloop/evloop/loop"
 	"github.com/evloop/evloop/stream"
 	"github.com/evloop/evloop/task"
 )
 
-// A server task and a client task on one loop: the client sends a line
-// and reads the echo.
-func ExampleDial() {
-	l, _ := loop.New(nil)
+// A server task (Listen, Accept) and a client task (Dial) on one loop:
+// the client sends a line and reads the echo.
+func ExampleListener_Accept() {
+	l, err := loop.New(nil)
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer l.Close()
-	ln, _ := stream.Listen(l, "tcp", "127.0.0.1:0")
+	ln, err := stream.Listen(l, "tcp", "127.0.0.1:0") // port 0: any free port
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer ln.Close()
 
-	task.Spawn(l, func(co *task.Co) (int, error) {
-		c, err := ln.Accept(co)
+	server, err := task.Spawn(l, func(co *task.Co) (int, error) {
+		c, err := ln.Accept(co) // suspends until a client connects
 		if err != nil {
 			return 0, err
 		}
 		defer c.Close()
 		buf := make([]byte, 64)
-		n, _ := c.Read(co, buf)
+		n, err := c.Read(co, buf)
+		if err != nil {
+			return 0, err
+		}
 		return c.Write(co, buf[:n])
 	})
-	client, _ := task.Spawn(l, func(co *task.Co) (string, error) {
+	if err != nil {
+		log.Fatal(err)
+	}
+	client, err := task.Spawn(l, func(co *task.Co) (string, error) {
 		c, err := stream.Dial(co, "tcp", ln.Addr().String())
 		if err != nil {
 			return "", err
 		}
 		defer c.Close()
-		c.Write(co, []byte("hello"))
-		c.CloseWrite()
+		if _, err := c.Write(co, []byte("hello")); err != nil {
+			return "", err
+		}
+		if err := c.CloseWrite(); err != nil {
+			return "", err
+		}
 		got, err := readAll(co, c)
 		return string(got), err
 	})
+	if err != nil {
+		log.Fatal(err)
+	}
 	client.AddDoneCallback(l.Stop)
-	l.Run()
+	if err := l.Run(); err != nil {
+		log.Fatal(err)
+	}
+	if _, err := server.Result(); err != nil {
+		log.Fatal(err)
+	}
 	fmt.Println(client.Result())
 	// Output: hello <nil>
 }
@@ -79,25 +104,42 @@ func (u *upper) ConnectionLost(error) {}
 // The callback style: a Protocol per connection, writing through its
 // Transport.
 func ExampleServe() {
-	l, _ := loop.New(nil)
+	l, err := loop.New(nil)
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer l.Close()
-	ln, _ := stream.Listen(l, "tcp", "127.0.0.1:0")
+	ln, err := stream.Listen(l, "tcp", "127.0.0.1:0") // port 0: any free port
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer ln.Close()
-	stream.Serve(ln, func() stream.Protocol { return new(upper) })
+	if err := stream.Serve(ln, func() stream.Protocol { return new(upper) }); err != nil {
+		log.Fatal(err)
+	}
 
-	client, _ := task.Spawn(l, func(co *task.Co) (string, error) {
+	client, err := task.Spawn(l, func(co *task.Co) (string, error) {
 		c, err := stream.Dial(co, "tcp", ln.Addr().String())
 		if err != nil {
 			return "", err
 		}
 		defer c.Close()
-		c.Write(co, []byte("shout"))
-		c.CloseWrite()
+		if _, err := c.Write(co, []byte("shout")); err != nil {
+			return "", err
+		}
+		if err := c.CloseWrite(); err != nil {
+			return "", err
+		}
 		got, err := readAll(co, c)
 		return string(got), err
 	})
+	if err != nil {
+		log.Fatal(err)
+	}
 	client.AddDoneCallback(l.Stop)
-	l.Run()
+	if err := l.Run(); err != nil {
+		log.Fatal(err)
+	}
 	fmt.Println(client.Result())
 	// Output: SHOUT <nil>
 }

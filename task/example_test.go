@@ -2,6 +2,7 @@ package task_test
 
 import (
 	"fmt"
+	"log"
 	"time"
 
 	"github.com/evloop/evloop/loop"
@@ -9,17 +10,25 @@ import (
 )
 
 func ExampleSpawn() {
-	l, _ := loop.New(&loop.Options{Clock: loop.NewVirtualClock(0)})
+	l, err := loop.New(&loop.Options{Clock: loop.NewVirtualClock(0)})
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer l.Close()
-	t, _ := task.Spawn(l, func(co *task.Co) (string, error) {
+	t, err := task.Spawn(l, func(co *task.Co) (string, error) {
 		fmt.Println("started")
 		if err := co.Sleep(time.Second); err != nil { // the loop runs other callbacks meanwhile
 			return "", err
 		}
 		return "slept a second", nil
 	})
+	if err != nil {
+		log.Fatal(err)
+	}
 	t.AddDoneCallback(l.Stop)
-	l.Run()
+	if err := l.Run(); err != nil {
+		log.Fatal(err)
+	}
 	fmt.Println(t.Result())
 	// Output:
 	// started
@@ -27,28 +36,47 @@ func ExampleSpawn() {
 }
 
 func ExampleAwait() {
-	l, _ := loop.New(nil)
+	l, err := loop.New(nil)
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer l.Close()
 	f := task.NewFuture[int](l)
-	t, _ := task.Spawn(l, func(co *task.Co) (int, error) {
+	t, err := task.Spawn(l, func(co *task.Co) (int, error) {
 		v, err := task.Await(co, f) // suspends until f is done
 		return v * 2, err
 	})
+	if err != nil {
+		log.Fatal(err)
+	}
 	go func() { l.CallSoonThreadsafe(func() { f.SetResult(21) }) }()
 	t.AddDoneCallback(l.Stop)
-	l.Run()
+	if err := l.Run(); err != nil {
+		log.Fatal(err)
+	}
 	fmt.Println(t.Result())
 	// Output: 42 <nil>
 }
 
 func ExampleWaitFor() {
-	l, _ := loop.New(&loop.Options{Clock: loop.NewVirtualClock(0)})
+	l, err := loop.New(&loop.Options{Clock: loop.NewVirtualClock(0)})
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer l.Close()
-	slow, _ := task.Spawn(l, func(co *task.Co) (int, error) { return 1, co.Sleep(time.Hour) })
-	t, _ := task.Spawn(l, func(co *task.Co) (int, error) { return task.WaitFor[int](co, slow, time.Second) })
+	slow, err := task.Spawn(l, func(co *task.Co) (int, error) { return 1, co.Sleep(time.Hour) })
+	if err != nil {
+		log.Fatal(err)
+	}
+	t, err := task.Spawn(l, func(co *task.Co) (int, error) { return task.WaitFor[int](co, slow, time.Second) })
+	if err != nil {
+		log.Fatal(err)
+	}
 	t.AddDoneCallback(l.Stop)
-	l.Run()
-	_, err := t.Result()
+	if err := l.Run(); err != nil {
+		log.Fatal(err)
+	}
+	_, err = t.Result()
 	fmt.Println(err)
 	// Output: task: wait for: context deadline exceeded
 }

@@ -1,5 +1,5 @@
 // Command evbench measures every evloop part side by side on this machine
-// and says which to use: the workloads of BENCHMARKS.md for every backend,
+// and says which to use: the workloads of docs/BENCHMARKS.md for every backend,
 // timer queue, loop configuration, Go peer and floor, with a progress bar
 // on stderr, then a table per workload (medians with 95% confidence
 // intervals, allocs/op, ratios to the floor, computed with

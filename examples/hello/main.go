@@ -1,4 +1,4 @@
-// Command hello is the seed's first example: call_soon.
+// Command hello is asyncio's call_soon in Go, the smallest evloop program:
 //
 //	def hello():
 //	    print("Hello World")

@@ -1,6 +1,6 @@
 //go:build unix
 
-// Command reader is the seed's third example: add_reader.
+// Command reader is asyncio's add_reader in Go:
 //
 //	def reader(sock):
 //	    print("Received:", sock.recv(100))

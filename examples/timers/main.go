@@ -1,4 +1,4 @@
-// Command timers is the seed's second example: call_later.
+// Command timers is asyncio's call_later and call_at in Go:
 //
 //	# Call hello() in 5 seconds
 //	call_at(time.time() + 5, hello)
