@@ -88,7 +88,7 @@ func newDiff(t *testing.T, names []string, news map[string]NewSelector) *diff {
 }
 
 func (d *diff) pair() (int, int) {
-	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+	fds, err := nonblockingPair()
 	if err != nil {
 		d.t.Fatalf("socketpair: %v", err)
 	}
@@ -146,8 +146,8 @@ func (d *diff) step(op, arg byte) {
 	case 7: // close a without unregistering, and reopen a socket on its number
 		d.do(fmt.Sprintf("close and reopen(a%d)", sl.a), func() {
 			na, nb := d.pair()
-			unix.Dup3(na, sl.a, unix.O_CLOEXEC)
-			unix.Dup3(nb, sl.b, unix.O_CLOEXEC)
+			dupTo(na, sl.a)
+			dupTo(nb, sl.b)
 			unix.Close(na)
 			unix.Close(nb)
 			sl.stale = true
@@ -168,6 +168,23 @@ func (d *diff) step(op, arg byte) {
 		}
 	}
 	d.compare()
+}
+
+// nonblockingPair returns a non-blocking, close-on-exec socket pair.
+func nonblockingPair() ([2]int, error) {
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM, 0)
+	if err != nil {
+		return [2]int{}, err
+	}
+	for _, fd := range fds {
+		unix.CloseOnExec(fd)
+		if err := unix.SetNonblock(fd, true); err != nil {
+			unix.Close(fds[0])
+			unix.Close(fds[1])
+			return [2]int{}, err
+		}
+	}
+	return [2]int(fds), nil
 }
 
 func readAll(fd int) {

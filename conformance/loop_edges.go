@@ -126,18 +126,20 @@ func testClosePosts(t *recorder, newLoop NewLoop) {
 			})
 		}
 		// Numbers the loop releases are reopened here at once: any
-		// wake-up written after Close lands in one of these pipes.
+		// wake-up written after Close lands in one of these sockets.
 		reopen.Go(func() {
 			<-start
 			for !done.Load() {
-				var p [2]int
-				if unix.Pipe2(p[:], unix.O_NONBLOCK|unix.O_CLOEXEC) != nil {
+				p, err := nonblockingPair()
+				if err != nil {
 					return
 				}
 				var buf [16]byte
 				for range 20 {
-					if n, _ := unix.Read(p[0], buf[:]); n > 0 {
-						stray.Add(1)
+					for _, fd := range p {
+						if n, _ := unix.Read(fd, buf[:]); n > 0 {
+							stray.Add(1)
+						}
 					}
 				}
 				unix.Close(p[0])
@@ -164,7 +166,7 @@ func testClosePosts(t *recorder, newLoop NewLoop) {
 		t.Errorf("%d posts returned nil and %d ran, over %d Close races; want every accepted post to run", a, r, cycles)
 	}
 	if n := stray.Load(); n > 0 {
-		t.Errorf("%d reads found data in pipes opened while the loops closed; want none: a post wrote its wake-up to a descriptor the loop had released", n)
+		t.Errorf("%d reads found data in sockets opened while the loops closed; want none: a post wrote its wake-up to a descriptor the loop had released", n)
 	}
 }
 
@@ -253,8 +255,8 @@ func testReuseWithoutRemove(t *recorder, newLoop NewLoop) {
 		}
 		c, d := socketPair(t)
 		if c != a { // the new socket takes a's number (it may have had it already)
-			if err := unix.Dup3(c, a, unix.O_CLOEXEC); err != nil {
-				t.Fatalf("dup3: %v", err)
+			if err := dupTo(c, a); err != nil {
+				t.Fatalf("dup to %d: %v", a, err)
 			}
 		}
 		got, empty := "", 0

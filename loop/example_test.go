@@ -76,8 +76,11 @@ func ExampleLoop_AddReader() {
 	// The loop wants non-blocking descriptors. (An *os.File's Fd method
 	// switches the file to blocking mode: make descriptors with
 	// golang.org/x/sys/unix instead.)
-	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM, 0)
 	if err != nil {
+		log.Fatal(err)
+	}
+	if err := unix.SetNonblock(fds[0], true); err != nil {
 		log.Fatal(err)
 	}
 	defer unix.Close(fds[0])

@@ -111,13 +111,14 @@ func TestProtocolPanics(t *testing.T) {
 					c.SetReadDeadline(time.Now().Add(10 * time.Second))
 					_, err = c.Read(make([]byte, 1)) // EOF or a reset once the server closes
 					c.Close()
-					if err == nil {
-						err = errors.New("the server answered")
-					} else if errors.Is(err, os.ErrDeadlineExceeded) {
+					switch {
+					case err == nil:
+						closedByServer <- errors.New("the server answered")
+					case errors.Is(err, os.ErrDeadlineExceeded):
 						closedByServer <- err
-						continue
+					default: // EOF or a reset: closed
+						closedByServer <- nil
 					}
-					closedByServer <- nil
 				}
 			}()
 			deadline := time.Now().Add(20 * time.Second)

@@ -29,8 +29,19 @@ func main() {
 // socketPair returns two connected non-blocking sockets: AddReader wants a
 // non-blocking descriptor (an *os.File's Fd() switches it to blocking).
 func socketPair() ([2]int, error) {
-	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
-	return [2]int(fds), err
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM, 0)
+	if err != nil {
+		return [2]int{}, err
+	}
+	for _, fd := range fds {
+		unix.CloseOnExec(fd)
+		if err := unix.SetNonblock(fd, true); err != nil {
+			unix.Close(fds[0])
+			unix.Close(fds[1])
+			return [2]int{}, err
+		}
+	}
+	return [2]int(fds), nil
 }
 
 func callbacks() error {
@@ -39,7 +50,7 @@ func callbacks() error {
 		return err
 	}
 	defer l.Close()
-	fds, err := socketPair() // unix.Socketpair with SOCK_NONBLOCK: the loop wants non-blocking descriptors
+	fds, err := socketPair() // unix.Socketpair, then SetNonblock: the loop wants non-blocking descriptors
 	if err != nil {
 		return err
 	}

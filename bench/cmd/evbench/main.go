@@ -7,6 +7,9 @@
 // recommendation, and, in the output folder, the raw results in the Go
 // benchmark format and plots (PNG and SVG).
 //
+// It lives in the benchmark module: run it from the bench folder, or with
+// go -C bench from the repository's root.
+//
 //	go run ./cmd/evbench                      # quick profile, a few minutes
 //	go run ./cmd/evbench -profile full        # every size, 6 runs each
 //	go run ./cmd/evbench -workloads w1,w2a -impl epoll,poll,raw-epoll
