@@ -157,3 +157,76 @@ func TestNameSuffix(t *testing.T) {
 		t.Errorf("rows %v; want [mode=threadsafe-4 mode=threadsafe-1]", tb.rows)
 	}
 }
+
+// TestFlagsValidatedUpFront: mistakes in -compare and -impl fail before
+// anything is measured.
+func TestFlagsValidatedUpFront(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out")
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	own := filepath.Join(out, "results.txt")
+	good := synthetic("Dispatch", []string{"fds=100/active=1"}, map[string]float64{"epoll": 1000, "raw-epoll": 950})
+	if err := os.WriteFile(own, []byte(good), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	notResults := filepath.Join(dir, "notes.txt")
+	if err := os.WriteFile(notResults, []byte("hello\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-o", out, "-compare", own}, "is the file this run writes"},
+		{[]string{"-o", out, "-compare", filepath.Join(out, ".", "results.txt")}, "is the file this run writes"},
+		{[]string{"-o", out, "-compare", filepath.Join(dir, "missing.txt")}, "no such file"},
+		{[]string{"-o", out, "-compare", notResults}, "no benchmark results"},
+		{[]string{"-o", out, "-impl", "epol"}, `no implementation "epol"`},
+	} {
+		var stderr bytes.Buffer
+		err := run(c.args, io.Discard, &stderr)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("run(%q) = %v; want an error saying %q", c.args, err, c.want)
+		}
+		if stderr.Len() > 0 {
+			t.Errorf("run(%q) began measuring (progress %q); want it refused first", c.args, stderr.String())
+		}
+	}
+	if got, _ := os.ReadFile(own); string(got) != good {
+		t.Errorf("a refused run changed %s", own)
+	}
+}
+
+func TestBenchRegexp(t *testing.T) {
+	if got, want := benchRegexp("Echo/impl=loop-tasks/conns=100"), `Echo$/^impl=loop-tasks$/^conns=100`; got != want {
+		t.Errorf("benchRegexp = %q; want %q", got, want)
+	}
+}
+
+// TestMeasureReportsFailures: a failing benchmark is named, with the
+// command that shows its message, and returned; progress off a terminal
+// has no escape codes.
+func TestMeasureReportsFailures(t *testing.T) {
+	testing.Init()
+	flag.Set("test.benchtime", "1x")
+	jobs := []job{
+		{"w4", "Good/impl=a", "a", func(b *testing.B) {}},
+		{"w4", "Bad/impl=b", "b", func(b *testing.B) { b.Fatal("broken") }},
+	}
+	var results, progress bytes.Buffer
+	failed := measure(jobs, 2, &results, &progress, false)
+	if len(failed) != 1 || failed[0] != "Bad/impl=b" {
+		t.Errorf("measure failed = %v; want [Bad/impl=b]", failed)
+	}
+	if !strings.Contains(progress.String(), "go test -run '^$' -bench '^BenchmarkBad$/^impl=b$'") {
+		t.Errorf("progress %q; want the command that shows the failure", progress.String())
+	}
+	if strings.Contains(progress.String(), "\033") {
+		t.Errorf("progress off a terminal has escape codes: %q", progress.String())
+	}
+	if !strings.Contains(results.String(), "BenchmarkGood/impl=a") || strings.Contains(results.String(), "Bad") {
+		t.Errorf("results %q; want the good benchmark only", results.String())
+	}
+}

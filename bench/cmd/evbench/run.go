@@ -7,11 +7,15 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/term"
 )
 
 type options struct {
@@ -53,7 +57,55 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		}
 	}
 	o.impls = split(*impls)
+	known := map[string]bool{}
+	for _, j := range plan(profiles["full"], nil, nil) {
+		known[j.impl] = true
+	}
+	for _, impl := range o.impls {
+		if !known[impl] {
+			return o, fmt.Errorf("evbench: -impl: no implementation %q (have %s)", impl, strings.Join(sortedKeys(known), ", "))
+		}
+	}
+	if o.compare != "" {
+		if err := checkCompare(o.compare, filepath.Join(o.out, "results.txt")); err != nil {
+			return o, err
+		}
+	}
 	return o, nil
+}
+
+// checkCompare refuses, before anything runs, a comparison file that is
+// missing, unreadable, not benchmark results, or the very file this run
+// is about to write (the run would be compared with itself).
+func checkCompare(compare, raw string) error {
+	a, errA := filepath.Abs(compare)
+	b, errB := filepath.Abs(raw)
+	same := errA == nil && errB == nil && a == b
+	if fa, err := os.Stat(compare); err == nil {
+		if fb, err := os.Stat(raw); err == nil && os.SameFile(fa, fb) {
+			same = true
+		}
+	}
+	if same {
+		return fmt.Errorf("evbench: -compare %s is the file this run writes; move it, or give -o another folder", compare)
+	}
+	rs, err := readResults(compare)
+	if err != nil {
+		return fmt.Errorf("evbench: -compare: %w", err)
+	}
+	if len(rs.tables) == 0 {
+		return fmt.Errorf("evbench: -compare %s: no benchmark results in it", compare)
+	}
+	return nil
+}
+
+func sortedKeys(m map[string]bool) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 func split(s string) []string {
@@ -94,7 +146,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(f, "goos: %s\ngoarch: %s\npkg: github.com/evloop/evloop/bench\n", runtime.GOOS, runtime.GOARCH)
-	measure(jobs, p.count, f, stderr)
+	failed := measure(jobs, p.count, f, stderr, isTerminal(stderr))
 	if err := f.Close(); err != nil {
 		return err
 	}
@@ -114,13 +166,18 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 		compare(old, rs, stdout)
 	}
+	if len(failed) > 0 {
+		return fmt.Errorf("evbench: %d benchmarks failed: %s", len(failed), strings.Join(failed, ", "))
+	}
 	return nil
 }
 
 // measure runs every job count times, interleaved (all jobs once, then
 // again) so that drift in the machine spreads over all of them, writing
-// Go benchmark lines to w and a progress line to progress.
-func measure(jobs []job, count int, w, progress io.Writer) {
+// Go benchmark lines to w and a progress line to progress. It returns the
+// names of the benchmarks that failed. On a terminal the progress is one
+// line redrawn in place; elsewhere (a log, CI) a plain line per benchmark.
+func measure(jobs []job, count int, w, progress io.Writer, tty bool) (failed []string) {
 	total := len(jobs) * count
 	start := time.Now()
 	done := 0
@@ -131,17 +188,47 @@ func measure(jobs []job, count int, w, progress io.Writer) {
 				per := time.Since(start) / time.Duration(done)
 				left = fmt.Sprintf(", about %v left", (per * time.Duration(total-done)).Round(time.Second))
 			}
-			fmt.Fprintf(progress, "\r\033[K%s %3d/%d %s %s%s", bar(done, total), done+1, total, j.workload, j.name, left)
+			if tty {
+				fmt.Fprintf(progress, "\r\033[K%s %3d/%d %s %s%s", bar(done, total), done+1, total, j.workload, j.name, left)
+			} else {
+				fmt.Fprintf(progress, "%d/%d %s %s%s\n", done+1, total, j.workload, j.name, left)
+			}
 			r := testing.Benchmark(j.run)
 			done++
 			if r.N == 0 {
-				fmt.Fprintf(progress, "\nevbench: %s failed\n", j.name)
+				// testing.Benchmark keeps the failure's text to itself:
+				// say how to see it.
+				fmt.Fprintf(progress, "\nevbench: %s failed; for its message run: go test -run '^$' -bench '^Benchmark%s$' .\n", j.name, benchRegexp(j.name))
+				if !slices.Contains(failed, j.name) {
+					failed = append(failed, j.name)
+				}
 				continue
 			}
 			fmt.Fprintln(w, line(j.name, r))
 		}
 	}
-	fmt.Fprintf(progress, "\r\033[K%s %d/%d done in %v\n", bar(total, total), total, total, time.Since(start).Round(time.Second))
+	if tty {
+		fmt.Fprint(progress, "\r\033[K")
+	}
+	fmt.Fprintf(progress, "%s %d/%d done in %v\n", bar(total, total), total, total, time.Since(start).Round(time.Second))
+	return failed
+}
+
+// benchRegexp turns a benchmark name into go test's -bench pattern: one
+// anchored expression per slash-separated element.
+func benchRegexp(name string) string {
+	parts := strings.Split(name, "/")
+	for i, p := range parts {
+		parts[i] = regexp.QuoteMeta(p)
+	}
+	return strings.Join(parts, "$/^")
+}
+
+// isTerminal reports whether w is a terminal, where escape codes redraw
+// the progress line.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 func bar(done, total int) string {
