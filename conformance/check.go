@@ -25,6 +25,9 @@ type TB interface {
 	Logf(format string, args ...any)
 }
 
+// caseLimit is the watchdog of a case; the suite's own tests shorten it.
+var caseLimit = 20 * time.Second
+
 // recorder runs one case on a goroutine of its own, collecting what the
 // case reports so that a hung case can be abandoned and a broken
 // implementation's failures can be counted rather than fail the caller.

@@ -40,9 +40,6 @@ type selectorCase struct {
 	fn    func(t *recorder, s api.Selector)
 }
 
-// caseLimit is the watchdog of a case; the suite's own tests shorten it.
-var caseLimit = 20 * time.Second
-
 func runSelectorCase(c selectorCase, newSelector NewSelector) *recorder {
 	limit := c.limit
 	if limit == 0 {

@@ -4,10 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"syscall"
 
 	"github.com/evloop/evloop/api"
 	"github.com/evloop/evloop/internal/backend"
-	"golang.org/x/sys/unix"
 )
 
 // fdRecord holds a descriptor's callbacks. The selector has one
@@ -62,7 +62,7 @@ func (l *Loop) add(fd int, fn func(), dir api.Interest) error {
 		return fmt.Errorf("loop: %s fd %d: %w", what, fd, err)
 	}
 	if fd < 0 || fd == l.wake.Fd() {
-		return fmt.Errorf("loop: %s fd %d: %w", what, fd, unix.EBADF)
+		return fmt.Errorf("loop: %s fd %d: %w", what, fd, syscall.EBADF)
 	}
 	if fd >= len(l.fds) {
 		// Check before growing the table: a number past the end may be
@@ -156,7 +156,7 @@ func (l *Loop) sync(fd int, r *fdRecord, force bool) error {
 		r.interest = 0
 	default:
 		err = l.sel.Modify(fd, want)
-		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, unix.EBADF) {
+		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.EBADF) {
 			// The kernel no longer has the registration: the descriptor
 			// was closed while registered (ENOENT when its number has
 			// been reused, EBADF when not). Forget it and start anew;

@@ -75,7 +75,7 @@ func catchable(sig os.Signal) (syscall.Signal, error) {
 		return 0, fmt.Errorf("signal %v of type %T, not a syscall.Signal: %w", sig, sig, api.ErrSignal)
 	case s <= 0 || s > maxSignal:
 		return 0, fmt.Errorf("signal %d out of range 1 to %d: %w", int(s), maxSignal, api.ErrSignal)
-	case s == syscall.SIGKILL || s == syscall.SIGSTOP:
+	case uncatchable(s):
 		return 0, fmt.Errorf("%v cannot be caught: %w", s, api.ErrSignal)
 	}
 	return s, nil

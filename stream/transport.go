@@ -12,27 +12,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// A Protocol receives a connection's events, as asyncio's Protocol does.
-// Its methods run on the loop's goroutine.
-type Protocol interface {
-	// ConnectionMade is called first, with the connection's transport.
-	ConnectionMade(t *Transport)
-	// DataReceived is called with what arrived. p is only valid during
-	// the call: the buffer is reused.
-	DataReceived(p []byte)
-	// ConnectionLost is called last, with nil for an orderly close (the
-	// peer's or the transport's), or the error that ended the connection.
-	ConnectionLost(err error)
-}
-
-// A WriteFlowController is a Protocol that wants to hear about its
-// transport's write buffer: PauseWriting when it grows past the high-water
-// mark, ResumeWriting when it drains below the low-water mark.
-type WriteFlowController interface {
-	PauseWriting()
-	ResumeWriting()
-}
-
 // The write buffer's marks, as asyncio's defaults.
 const (
 	highWater = 64 << 10
@@ -126,14 +105,6 @@ func (s *server) start(fd int) {
 		t.ResumeReading()
 	}
 }
-
-// A PanicError is the error ConnectionLost gets when a Protocol method
-// panicked.
-type PanicError struct {
-	Value any
-}
-
-func (e *PanicError) Error() string { return fmt.Sprintf("stream: protocol panicked: %v", e.Value) }
 
 // guard, deferred around every call into the protocol, closes the
 // connection if the protocol panics (its descriptor would leak otherwise)
