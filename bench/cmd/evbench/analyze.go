@@ -179,52 +179,89 @@ func (t *table) floor() string {
 	return ""
 }
 
-// report prints one table per workload: for each configuration and
-// implementation, the median of the workload's unit with its 95%
-// confidence interval, allocs/op, and the ratio to the floor.
+// report prints, for each workload and configuration, a narrow table with
+// an implementation a line: the median of the workload's unit with its
+// 95% confidence interval, allocations, and the ratio to the floor of
+// the same mechanism (poll to raw-poll, not to raw-epoll). It ends with a
+// warning when the run was too noisy to trust, and the recommendations.
 func report(rs *results, w io.Writer) {
+	var noisy, unknown, cells int
+	widest := 0.0
 	for _, t := range rs.tables {
-		unit, fl := t.unit(), t.floor()
-		fmt.Fprintf(w, "\n%s: median %s (95%% CI), allocs/op", t.name, unit)
-		if fl != "" {
-			fmt.Fprintf(w, ", and x %s", fl)
-		}
-		fmt.Fprintln(w)
-		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprint(tw, "\t"+strings.Join(t.impls, "\t")+"\n")
+		unit := t.unit()
 		for _, row := range t.rows {
-			fmt.Fprint(tw, row)
-			var base float64
-			if s := t.sample(row, fl, unit); s != nil {
-				base = median(s)
-			}
+			fmt.Fprintf(w, "\n%s, %s: median %s\n", t.name, row, unit)
+			tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+			fmt.Fprintf(tw, "  impl\tmedian\t95%% CI\t%s\tvs floor\n", t.allocUnit())
 			for _, impl := range t.impls {
-				fmt.Fprint(tw, "\t"+t.cellText(row, impl, unit, base))
+				s := t.sample(row, impl, unit)
+				if s == nil {
+					continue
+				}
+				sum := benchmath.AssumeNothing.Summary(s, 0.95)
+				cells++
+				switch half := (sum.Hi - sum.Lo) / 2 / sum.Center; {
+				case math.IsInf(half, 0) || math.IsNaN(half):
+					unknown++ // too few samples for an interval
+				case half > noiseLimit:
+					noisy++
+					widest = max(widest, half)
+				}
+				allocs := "-"
+				if a := t.sample(row, impl, "allocs/op"); a != nil {
+					allocs = fmt.Sprintf("%g", median(a))
+				}
+				ratio := "-"
+				switch fl := t.floorFor(impl); {
+				case fl == impl:
+					ratio = "x1.00 (floor)"
+				case fl != "":
+					if b := t.sample(row, fl, unit); b != nil {
+						ratio = fmt.Sprintf("x%.2f %s", sum.Center/median(b), fl)
+					}
+				}
+				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", impl, benchunit.Scale(sum.Center, benchunit.ClassOf(unit)), sum.PctRangeString(), allocs, ratio)
 			}
-			fmt.Fprintln(tw)
+			tw.Flush()
 		}
-		tw.Flush()
 	}
 	fmt.Fprintln(w)
+	if unknown > 0 {
+		fmt.Fprintf(w, "%d of %d medians have too few samples for a confidence interval:\nrun with -count 6 or more to judge differences\n", unknown, cells)
+	}
+	if noisy > 0 {
+		fmt.Fprintf(w, "noisy run: %d of %d medians have a 95%% confidence interval wider than ±%.0f%% (the widest ±%.0f%%);\ndifferences smaller than that are not to be trusted: run again with a higher -count, or on a quieter machine\n",
+			noisy, cells, noiseLimit*100, widest*100)
+	}
 	for _, rec := range recommend(rs) {
 		fmt.Fprintln(w, rec)
 	}
 }
 
-func (t *table) cellText(row, impl, unit string, base float64) string {
-	s := t.sample(row, impl, unit)
-	if s == nil {
-		return "-"
+// noiseLimit is the half-width of a confidence interval, relative to its
+// median, past which report calls a run noisy.
+const noiseLimit = 0.10
+
+// allocUnit names what allocs/op counts in t: one op of W2b is a round of
+// timers, not a timer.
+func (t *table) allocUnit() string {
+	if t.name == "TimerExpiry" {
+		return "allocs/round"
 	}
-	sum := benchmath.AssumeNothing.Summary(s, 0.95)
-	text := benchunit.Scale(sum.Center, benchunit.ClassOf(unit)) + " " + sum.PctRangeString()
-	if a := t.sample(row, impl, "allocs/op"); a != nil {
-		text += fmt.Sprintf(" %g allocs", median(a))
+	return "allocs/op"
+}
+
+// floorFor returns the floor impl is measured against: the bare loop of
+// the same mechanism where the workload has one (loop-poll and poll
+// against raw-poll), else the workload's floor.
+func (t *table) floorFor(impl string) string {
+	if t.name == "Dispatch" {
+		mech := strings.TrimPrefix(strings.TrimPrefix(impl, "loop-"), "raw-")
+		if f := "raw-" + mech; contains(t.impls, f) {
+			return f
+		}
 	}
-	if base > 0 {
-		text += fmt.Sprintf(" x%.2f", sum.Center/base)
-	}
-	return text
+	return t.floor()
 }
 
 // recommend names, for the backends (W1) and the timer queues (W2a), the

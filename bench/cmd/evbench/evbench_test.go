@@ -30,14 +30,14 @@ func synthetic(name string, rows []string, impls map[string]float64) string {
 
 func TestParseReportRecommend(t *testing.T) {
 	text := synthetic("Dispatch", []string{"fds=100/active=1", "fds=1000/active=1"},
-		map[string]float64{"epoll": 1000, "poll": 9000, "raw-epoll": 950})
+		map[string]float64{"epoll": 1000, "poll": 9000, "raw-epoll": 950, "raw-poll": 9100})
 	rs, err := parseResults(strings.NewReader(text), "synthetic")
 	if err != nil {
 		t.Fatal(err)
 	}
 	tb := rs.table("Dispatch")
-	if tb == nil || len(tb.rows) != 2 || len(tb.impls) != 3 {
-		t.Fatalf("parsed %+v; want one table, 2 rows, 3 impls", tb)
+	if tb == nil || len(tb.rows) != 2 || len(tb.impls) != 4 {
+		t.Fatalf("parsed %+v; want one table, 2 rows, 4 impls", tb)
 	}
 	if tb.rows[0] != "fds=100 active=1" {
 		t.Errorf("row %q; want %q", tb.rows[0], "fds=100 active=1")
@@ -47,7 +47,8 @@ func TestParseReportRecommend(t *testing.T) {
 	}
 	var out bytes.Buffer
 	report(rs, &out)
-	for _, want := range []string{"x raw-epoll", "x1.0", "x9.", "recommended backend (by W1 dispatch): epoll, fastest in 2 of 2", "significant in 2 of 2"} {
+	// Each backend against its own floor: poll against raw-poll, not raw-epoll.
+	for _, want := range []string{"x1.05 raw-epoll", "x0.99 raw-poll", "x1.00 (floor)", "Dispatch, fds=100 active=1: median sec/op", "recommended backend (by W1 dispatch): epoll, fastest in 2 of 2", "significant in 2 of 2"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, out.String())
 		}
@@ -123,12 +124,20 @@ func TestEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("took %v", time.Since(start))
-	for _, want := range []string{"Dispatch:", "TimerChurn:", "CallSoon:", "recommended backend", "recommended timer queue"} {
+	for _, line := range strings.Split(out.String(), "\n") {
+		if len(line) > 100 && !strings.HasPrefix(line, "recommended") && !strings.HasPrefix(line, "noisy run") {
+			t.Errorf("report line of %d columns; want tables that fit 100: %q", len(line), line)
+		}
+	}
+	if raw, err := os.ReadFile(filepath.Join(dir, "results.txt")); err != nil || !strings.Contains(string(raw), "\ngo: go1.") {
+		t.Errorf("results.txt lacks the Go version line (%v)", err)
+	}
+	for _, want := range []string{"Dispatch, ", "TimerChurn, ", "CallSoon, ", "recommended backend", "recommended timer queue", "too few samples"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
 	}
-	for _, f := range []string{"results.txt", "w1-dispatch.png", "w1-dispatch.svg", "w2a-churn.png", "w2a-churn.svg"} {
+	for _, f := range []string{"results.txt", "report.txt", "w1-dispatch.png", "w1-dispatch.svg", "w2a-churn.png", "w2a-churn.svg"} {
 		if st, err := os.Stat(filepath.Join(dir, f)); err != nil || st.Size() == 0 {
 			t.Errorf("%s: %v", f, err)
 		}

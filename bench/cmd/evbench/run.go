@@ -145,7 +145,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err := flag.CommandLine.Set("test.benchtime", p.benchtime); err != nil {
 		return err
 	}
-	fmt.Fprintf(f, "goos: %s\ngoarch: %s\npkg: github.com/evloop/evloop/bench\n", runtime.GOOS, runtime.GOARCH)
+	fmt.Fprintf(f, "goos: %s\ngoarch: %s\npkg: github.com/evloop/evloop/bench\ncpu: %s\ngo: %s\n", runtime.GOOS, runtime.GOARCH, cpuName(), runtime.Version())
 	failed := measure(jobs, p.count, f, stderr, isTerminal(stderr))
 	if err := f.Close(); err != nil {
 		return err
@@ -154,6 +154,13 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	// The report goes to stdout and, for later, beside the raw results.
+	saved, err := os.Create(filepath.Join(o.out, "report.txt"))
+	if err != nil {
+		return err
+	}
+	defer saved.Close()
+	stdout = io.MultiWriter(stdout, saved)
 	report(rs, stdout)
 	if err := plots(rs, o.out); err != nil {
 		fmt.Fprintf(stderr, "evbench: plots: %v\n", err)
@@ -222,6 +229,21 @@ func benchRegexp(name string) string {
 		parts[i] = regexp.QuoteMeta(p)
 	}
 	return strings.Join(parts, "$/^")
+}
+
+// cpuName returns the processor's model as Linux names it, as go test's
+// "cpu:" line does; empty elsewhere.
+func cpuName() string {
+	data, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return ""
+	}
+	for line := range strings.SplitSeq(string(data), "\n") {
+		if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+			return strings.TrimSpace(v)
+		}
+	}
+	return ""
 }
 
 // isTerminal reports whether w is a terminal, where escape codes redraw
