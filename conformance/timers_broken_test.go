@@ -130,3 +130,30 @@ func TestSuiteCatchesBrokenQueues(t *testing.T) {
 		})
 	}
 }
+
+// allocatingQueue allocates on one Push in twenty: little enough that a
+// rounded-down count would call it allocation-free.
+type allocatingQueue struct {
+	api.TimerQueue
+	n    int
+	sink []*[64]byte
+}
+
+func (q *allocatingQueue) Push(t *api.Timer) error {
+	if q.n++; q.n%20 == 0 {
+		q.sink = append(q.sink[:0], new([64]byte))
+	}
+	return q.TimerQueue.Push(t)
+}
+
+func TestSuiteCatchesAllocatingQueue(t *testing.T) {
+	i := slices.IndexFunc(timerCases, func(c timerCase) bool { return c.name == "Allocs" })
+	if i < 0 {
+		t.Fatal("no Allocs case")
+	}
+	r := runTimerCase(timerCases[i], func() api.TimerQueue { return &allocatingQueue{TimerQueue: goodQueue()} }, new(TimerQueueOptions))
+	if !r.failed() {
+		t.Fatal("Allocs passed a queue that allocates on one Push in twenty")
+	}
+	t.Logf("caught: %s", r.outcome("Allocs").errors[0])
+}
