@@ -192,7 +192,12 @@ func report(rs *results, w io.Writer) {
 		for _, row := range t.rows {
 			fmt.Fprintf(w, "\n%s, %s: median %s\n", t.name, row, unit)
 			tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-			fmt.Fprintf(tw, "  impl\tmedian\t95%% CI\t%s\tvs floor\n", t.allocUnit())
+			late := t.name == "TimerExpiry"
+			if late {
+				fmt.Fprintf(tw, "  impl\tmedian\t95%% CI\t%s\tp99 late\tvs floor\n", t.allocUnit())
+			} else {
+				fmt.Fprintf(tw, "  impl\tmedian\t95%% CI\t%s\tvs floor\n", t.allocUnit())
+			}
 			for _, impl := range t.impls {
 				s := t.sample(row, impl, unit)
 				if s == nil {
@@ -220,6 +225,13 @@ func report(rs *results, w io.Writer) {
 						ratio = fmt.Sprintf("x%.2f %s", sum.Center/median(b), fl)
 					}
 				}
+				if late {
+					p99 := "-"
+					if l := t.sample(row, impl, lateUnit); l != nil {
+						p99 = fmt.Sprintf("%.0fµs", median(l))
+					}
+					allocs += "\t" + p99
+				}
 				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", impl, benchunit.Scale(sum.Center, benchunit.ClassOf(unit)), sum.PctRangeString(), allocs, ratio)
 			}
 			tw.Flush()
@@ -237,6 +249,10 @@ func report(rs *results, w io.Writer) {
 		fmt.Fprintln(w, rec)
 	}
 }
+
+// lateUnit is W2b's 99th percentile of lateness (fire time minus
+// deadline), in microseconds.
+const lateUnit = "p99-late-µs"
 
 // noiseLimit is the half-width of a confidence interval, relative to its
 // median, past which report calls a run noisy.
@@ -264,34 +280,48 @@ func (t *table) floorFor(impl string) string {
 	return t.floor()
 }
 
-// recommend names, for the backends (W1) and the timer queues (W2a), the
-// implementation that was fastest in most configurations, how far behind
-// the runner-up was, and whether the difference is significant
-// (benchmath's Mann-Whitney U test at α = 0.05).
+// recommend names, per use, the implementation that did best in most
+// configurations, how far behind the runner-up was, and whether the
+// difference is significant (benchmath's Mann-Whitney U test at α = 0.05):
+// the backend by W1; the timer queue for churn (timers re-armed before
+// they fire, as idle timeouts) by W2a, and for expiry (many timers falling
+// due together) by W2b's p99 lateness, which is why the loop's default is
+// the heap although the wheel wins churn.
 func recommend(rs *results) []string {
 	var out []string
+	queue := func(i string) bool {
+		q := strings.TrimPrefix(i, "loop-")
+		return q == "heap" || q == "wheel" || q == "btree"
+	}
 	for _, c := range []struct {
-		what, table string
-		candidate   func(string) bool
+		what, table, unit string
+		candidate         func(string) bool
 	}{
-		{"backend (by W1 dispatch)", "Dispatch", func(i string) bool { return !strings.Contains(i, "-") }},
-		{"timer queue (by W2a churn; W2b shows lateness)", "TimerChurn", func(i string) bool { return i == "heap" || i == "wheel" || i == "btree" }},
+		{"backend (W1, time per event)", "Dispatch", "", func(i string) bool { return !strings.Contains(i, "-") }},
+		{"timer queue for churn (W2a, time per re-arm)", "TimerChurn", "", queue},
+		{"timer queue for expiry (W2b, p99 lateness)", "TimerExpiry", lateUnit, queue},
 	} {
 		t := rs.table(c.table)
 		if t == nil {
 			continue
 		}
-		if line := t.recommend(c.what, c.candidate); line != "" {
+		unit := c.unit
+		if unit == "" {
+			unit = t.unit()
+		}
+		if line := t.recommend(c.what, unit, c.candidate); line != "" {
 			out = append(out, line)
 		}
+	}
+	if rs.table("TimerChurn") != nil || rs.table("TimerExpiry") != nil {
+		out = append(out, "the loop's default timer queue is the heap, chosen for expiry (W2b lateness);\n  a program whose timers are mostly re-armed before they fire may choose by churn")
 	}
 	return out
 }
 
-func (t *table) recommend(what string, candidate func(string) bool) string {
-	unit := t.unit()
+func (t *table) recommend(what, unit string, candidate func(string) bool) string {
 	wins := map[string]int{}
-	type pair struct{ best, second string }
+	type pair struct{ row, best, second string }
 	var pairs []pair
 	for _, row := range t.rows {
 		best, second := "", ""
@@ -309,7 +339,7 @@ func (t *table) recommend(what string, candidate func(string) bool) string {
 		}
 		if best != "" {
 			wins[best]++
-			pairs = append(pairs, pair{best, second})
+			pairs = append(pairs, pair{row, best, second})
 		}
 	}
 	top := ""
@@ -323,11 +353,11 @@ func (t *table) recommend(what string, candidate func(string) bool) string {
 	}
 	// The margin over the runner-up, where top won, and its significance.
 	logSum, n, significant, runner := 0.0, 0, 0, ""
-	for i, p := range pairs {
+	for _, p := range pairs {
 		if p.best != top || p.second == "" {
 			continue
 		}
-		a, b := t.sample(t.rows[i], top, unit), t.sample(t.rows[i], p.second, unit)
+		a, b := t.sample(p.row, top, unit), t.sample(p.row, p.second, unit)
 		logSum += math.Log(median(b) / median(a))
 		n++
 		if cmp := benchmath.AssumeNothing.Compare(a, b); cmp.P < cmp.Alpha {
@@ -335,9 +365,9 @@ func (t *table) recommend(what string, candidate func(string) bool) string {
 		}
 		runner = p.second
 	}
-	line := fmt.Sprintf("recommended %s: %s, fastest in %d of %d configurations", what, top, wins[top], len(t.rows))
+	line := fmt.Sprintf("recommended %s: %s, best in %d of %d configurations", what, top, wins[top], len(pairs))
 	if n > 0 {
-		line += fmt.Sprintf("; the runner-up (%s in the last) took %.2fx its time (geometric mean), significant in %d of %d (Mann-Whitney U, α=0.05)",
+		line += fmt.Sprintf(";\n  runner-up %s: %.2fx as much (geometric mean), significant in %d of %d (Mann-Whitney U)",
 			runner, math.Exp(logSum/float64(n)), significant, n)
 	}
 	return line
