@@ -138,7 +138,7 @@ func TestEndToEnd(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
 	}
-	for _, f := range []string{"results.txt", "report.txt", "w1-dispatch.png", "w1-dispatch.svg", "w2a-churn.png", "w2a-churn.svg"} {
+	for _, f := range []string{"results.txt", "report.txt", "w4-callsoon.png", "w4-callsoon.svg", "w1-dispatch.png", "w1-dispatch.svg", "w2a-churn.png", "w2a-churn.svg"} {
 		if st, err := os.Stat(filepath.Join(dir, f)); err != nil || st.Size() == 0 {
 			t.Errorf("%s: %v", f, err)
 		}
