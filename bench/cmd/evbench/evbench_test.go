@@ -230,8 +230,8 @@ func TestMeasureReportsFailures(t *testing.T) {
 	if len(failed) != 1 || failed[0] != "Bad/impl=b" {
 		t.Errorf("measure failed = %v; want [Bad/impl=b]", failed)
 	}
-	if !strings.Contains(progress.String(), "go test -run '^$' -bench '^BenchmarkBad$/^impl=b$'") {
-		t.Errorf("progress %q; want the command that shows the failure", progress.String())
+	if !strings.Contains(progress.String(), "evbench: Bad/impl=b failed:") {
+		t.Errorf("progress %q; want the failure named", progress.String())
 	}
 	if strings.Contains(progress.String(), "\033") {
 		t.Errorf("progress off a terminal has escape codes: %q", progress.String())
@@ -265,5 +265,29 @@ func TestRecommendPerUse(t *testing.T) {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, out.String())
 		}
+	}
+}
+
+// TestETAWeighsJobs: a job that took long in the first round counts for
+// what it took.
+func TestETAWeighsJobs(t *testing.T) {
+	jobs := []job{{name: "slow"}, {name: "fast"}}
+	cost := map[string]time.Duration{"slow": 10 * time.Second, "fast": time.Second}
+	// Before "fast" of the second of three rounds: fast, then a round.
+	if got, want := eta(jobs, cost, 1, 1, 3, 0, 3), 12*time.Second; got != want {
+		t.Errorf("eta = %v; want %v", got, want)
+	}
+	// In the first round only "slow" is known: "fast" counts as the mean.
+	delete(cost, "fast")
+	if got, want := eta(jobs, cost, 0, 1, 1, 0, 1), 10*time.Second; got != want {
+		t.Errorf("eta = %v; want %v", got, want)
+	}
+}
+
+// TestFailureLines keeps what a failing benchmark wrote, with its place.
+func TestFailureLines(t *testing.T) {
+	out := "goos: linux\n--- FAIL: BenchmarkEcho/impl=x/conns=1\n    echo.go:57: unknown server \"x\"\nFAIL\nexit status 1\n"
+	if got, want := failureLines(out), "  echo.go:57: unknown server \"x\"\n"; got != want {
+		t.Errorf("failureLines = %q; want %q", got, want)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"runtime"
@@ -187,27 +188,21 @@ func run(args []string, stdout, stderr io.Writer) error {
 func measure(jobs []job, count int, w, progress io.Writer, tty bool) (failed []string) {
 	total := len(jobs) * count
 	start := time.Now()
+	cost := map[string]time.Duration{} // each job's time in its first round
 	done := 0
-	for range count {
-		for _, j := range jobs {
-			left := ""
-			if done > 0 {
-				per := time.Since(start) / time.Duration(done)
-				left = fmt.Sprintf(", about %v left", (per * time.Duration(total-done)).Round(time.Second))
-			}
-			if tty {
-				fmt.Fprintf(progress, "\r\033[K%s %3d/%d %s %s%s", bar(done, total), done+1, total, j.workload, j.name, left)
-			} else {
-				fmt.Fprintf(progress, "%d/%d %s %s%s\n", done+1, total, j.workload, j.name, left)
-			}
+	for round := range count {
+		for i, j := range jobs {
+			fmt.Fprint(progress, progressLine(tty, done, total, j, eta(jobs, cost, round, i, count, time.Since(start), done)))
+			began := time.Now()
 			r := testing.Benchmark(j.run)
+			if _, ok := cost[j.name]; !ok {
+				cost[j.name] = time.Since(began)
+			}
 			done++
 			if r.N == 0 {
-				// testing.Benchmark keeps the failure's text to itself:
-				// say how to see it.
-				fmt.Fprintf(progress, "\nevbench: %s failed; for its message run: go test -run '^$' -bench '^Benchmark%s$' .\n", j.name, benchRegexp(j.name))
 				if !slices.Contains(failed, j.name) {
 					failed = append(failed, j.name)
+					fmt.Fprintf(progress, "\nevbench: %s failed:\n%s", j.name, failureText(j.name))
 				}
 				continue
 			}
@@ -219,6 +214,70 @@ func measure(jobs []job, count int, w, progress io.Writer, tty bool) (failed []s
 	}
 	fmt.Fprintf(progress, "%s %d/%d done in %v\n", bar(total, total), total, total, time.Since(start).Round(time.Second))
 	return failed
+}
+
+func progressLine(tty bool, done, total int, j job, left time.Duration) string {
+	eta := ""
+	if left > 0 {
+		eta = fmt.Sprintf(", about %v left", left.Round(time.Second))
+	}
+	if tty {
+		return fmt.Sprintf("\r\033[K%s %3d/%d %s %s%s", bar(done, total), done+1, total, j.workload, j.name, eta)
+	}
+	return fmt.Sprintf("%d/%d %s %s%s\n", done+1, total, j.workload, j.name, eta)
+}
+
+// eta estimates the time left before job i of round round: each job costs
+// what it took in the first round (W2b's rounds take 100 ms of timers,
+// W4's a fraction of that); in the first round, the jobs not yet measured
+// cost the mean of those that were.
+func eta(jobs []job, cost map[string]time.Duration, round, i, count int, elapsed time.Duration, done int) time.Duration {
+	if done == 0 {
+		return 0
+	}
+	var known time.Duration
+	for _, c := range cost {
+		known += c
+	}
+	mean := known / time.Duration(len(cost))
+	per := func(j job) time.Duration {
+		if c, ok := cost[j.name]; ok {
+			return c
+		}
+		return mean
+	}
+	var left time.Duration
+	for _, j := range jobs[i:] {
+		left += per(j)
+	}
+	var all time.Duration
+	for _, j := range jobs {
+		all += per(j)
+	}
+	return left + all*time.Duration(count-round-1)
+}
+
+// failureText runs the failed benchmark again under go test, which prints
+// what testing.Benchmark keeps to itself: the benchmark's own message.
+func failureText(name string) string {
+	cmd := exec.Command("go", "test", "-run", "^$", "-bench", "^Benchmark"+benchRegexp(name)+"$", "-benchtime", "1x", "github.com/evloop/evloop/bench")
+	out, err := cmd.CombinedOutput()
+	if msg := failureLines(string(out)); msg != "" {
+		return msg
+	}
+	return fmt.Sprintf("  (no message; %v) to see it: go test -run '^$' -bench '^Benchmark%s$' github.com/evloop/evloop/bench\n", err, benchRegexp(name))
+}
+
+// failureLines keeps the lines of go test's output that a failing test
+// wrote: those that name a file and line.
+func failureLines(out string) string {
+	var b strings.Builder
+	for _, l := range strings.Split(out, "\n") {
+		if strings.Contains(l, ".go:") {
+			fmt.Fprintf(&b, "  %s\n", strings.TrimSpace(l))
+		}
+	}
+	return b.String()
 }
 
 // benchRegexp turns a benchmark name into go test's -bench pattern: one
