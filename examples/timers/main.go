@@ -10,6 +10,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"log"
@@ -34,20 +35,25 @@ func run(out io.Writer, opts *loop.Options) error {
 	}
 	defer l.Close()
 	start := l.Now()
+	var errs []error
 	at := func(d time.Duration, name string, last bool) loop.Handle {
-		h, _ := l.CallLater(d, func() {
+		h, err := l.CallLater(d, func() {
 			late := time.Duration(l.Now()-start) - d
 			fmt.Fprintf(out, "%-7s due at %v, %s late\n", name, d, late.Round(time.Millisecond))
 			if last {
 				l.Stop()
 			}
 		})
+		errs = append(errs, err)
 		return h
 	}
 	at(300*time.Millisecond, "third", true)
 	at(100*time.Millisecond, "first", false)
 	never := at(200*time.Millisecond, "never", false)
 	at(200*time.Millisecond, "second", false)
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
 	if never.Cancel() {
 		fmt.Fprintln(out, "cancelled \"never\" before it was due")
 	}
