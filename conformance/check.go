@@ -15,10 +15,10 @@ import (
 // NewSelector opens a fresh selector for one case of [TestSelector].
 type NewSelector func() (api.Selector, error)
 
-// TB is the part of testing.TB the checks use. Both *testing.T and the
+// tb is the part of testing.TB the checks use. Both *testing.T and the
 // suite's own recorder satisfy it, so the same checks run under go test and
 // inside the suite's tests of itself.
-type TB interface {
+type tb interface {
 	Helper()
 	Errorf(format string, args ...any)
 	Fatalf(format string, args ...any)
@@ -47,14 +47,55 @@ type recorder struct {
 
 	// For the timer cases: the allocations per operation allowed.
 	allocBudget float64
+
+	helpers map[string]bool // functions that called Helper, as testing.T keeps them
 }
 
-func (r *recorder) Helper() {}
+// Helper marks the calling function as a helper: a failure reported in it
+// names the line that called it, as testing.T.Helper does, so that a
+// message points into the case, not into the suite's plumbing.
+func (r *recorder) Helper() {
+	var pc [1]uintptr
+	if runtime.Callers(2, pc[:]) == 0 {
+		return
+	}
+	name := runtime.FuncForPC(pc[0]).Name()
+	r.mu.Lock()
+	if r.helpers == nil {
+		r.helpers = map[string]bool{}
+	}
+	r.helpers[name] = true
+	r.mu.Unlock()
+}
+
+// where returns "file:line" of the first caller of Errorf, Fatalf or
+// Logf that is not a helper.
+func (r *recorder) where() string {
+	var pcs [32]uintptr
+	n := runtime.Callers(4, pcs[:]) // Callers, where, add, Errorf and co.
+	frames := runtime.CallersFrames(pcs[:n])
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	first := ""
+	for {
+		f, more := frames.Next()
+		loc := fmt.Sprintf("%s:%d", filepath.Base(f.File), f.Line)
+		if first == "" {
+			first = loc
+		}
+		if !r.helpers[f.Function] {
+			return loc
+		}
+		if !more {
+			return first
+		}
+	}
+}
 
 func (r *recorder) add(list *[]string, format string, args []any) {
 	msg := fmt.Sprintf(format, args...)
-	if _, file, line, ok := runtime.Caller(2); ok {
-		msg = fmt.Sprintf("%s:%d: %s", filepath.Base(file), line, msg)
+	if loc := r.where(); loc != "" {
+		msg = loc + ": " + msg
 	}
 	r.mu.Lock()
 	*list = append(*list, msg)

@@ -13,7 +13,7 @@ import (
 // operations and fails on the first difference. Its operations are decoded
 // from bytes, so the same engine serves the random test and the fuzzer.
 type model struct {
-	t        TB
+	t        tb
 	q        api.TimerQueue
 	ref      ReferenceQueue
 	qt, rt   []api.Timer // timer i of the queue and of the reference
@@ -29,7 +29,7 @@ const (
 	opBytes  = 4   // bytes one operation consumes
 )
 
-func newModel(t TB, q api.TimerQueue) *model {
+func newModel(t tb, q api.TimerQueue) *model {
 	return &model{
 		t:      t,
 		q:      q,
@@ -40,7 +40,7 @@ func newModel(t TB, q api.TimerQueue) *model {
 }
 
 // runOps is the fuzzer's entry.
-func runOps(t TB, q api.TimerQueue, ops []byte) {
+func runOps(t tb, q api.TimerQueue, ops []byte) {
 	t.Helper()
 	m := newModel(t, q)
 	m.run(ops)

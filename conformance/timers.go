@@ -143,7 +143,7 @@ func newTimers(n int) []api.Timer {
 	return ts
 }
 
-func push(t TB, q api.TimerQueue, tm *api.Timer, deadline int64) {
+func push(t tb, q api.TimerQueue, tm *api.Timer, deadline int64) {
 	t.Helper()
 	tm.Deadline = deadline
 	if err := q.Push(tm); err != nil {
@@ -153,32 +153,36 @@ func push(t TB, q api.TimerQueue, tm *api.Timer, deadline int64) {
 
 // expire calls Expire(now) and returns the ids handed over, checking that
 // none is early and that the count returned matches.
-func expire(t TB, q api.TimerQueue, now int64) []int {
+func expire(t tb, q api.TimerQueue, now int64) []int {
 	t.Helper()
 	var ids []int
+	var wrong []string // reported after Expire returns, so that they name the case's line
 	n := q.Expire(now, func(tm *api.Timer) {
 		if tm.Deadline > now {
-			t.Errorf("Expire(now=%d) handed over a timer with deadline %d: early by %dns", now, tm.Deadline, tm.Deadline-now)
+			wrong = append(wrong, fmt.Sprintf("Expire(now=%d) handed over a timer with deadline %d: early by %dns", now, tm.Deadline, tm.Deadline-now))
 		}
 		if tm.Queued() {
-			t.Errorf("Expire(now=%d) handed over timer %v still marked queued", now, tm.Value)
+			wrong = append(wrong, fmt.Sprintf("Expire(now=%d) handed over timer %v still marked queued", now, tm.Value))
 		}
 		ids = append(ids, tm.Value.(int))
 	})
+	for _, msg := range wrong {
+		t.Errorf("%s", msg)
+	}
 	if n != len(ids) {
 		t.Errorf("Expire(now=%d) = %d; it handed over %d timers", now, n, len(ids))
 	}
 	return ids
 }
 
-func checkLen(t TB, q api.TimerQueue, want int) {
+func checkLen(t tb, q api.TimerQueue, want int) {
 	t.Helper()
 	if got := q.Len(); got != want {
 		t.Errorf("Len() = %d; want %d", got, want)
 	}
 }
 
-func checkIDs(t TB, call string, got, want []int) {
+func checkIDs(t tb, call string, got, want []int) {
 	t.Helper()
 	if !slices.Equal(got, want) {
 		t.Errorf("%s handed over %s; want %s", call, window(got, want), window(want, got))
