@@ -397,8 +397,10 @@ func testBurstMemory(t *recorder, newLoop NewLoop) {
 	settle := func() { // iterations far apart on the loop's clock: it gives back what a burst left
 		for range 3 {
 			clock.Advance(time.Minute)
-			soon(t, l, func() {})
-			runOnce(t, l)
+			for range 300 { // the loop may look at its clock only every few hundred iterations
+				soon(t, l, func() {})
+				runOnce(t, l)
+			}
 		}
 	}
 	settle()

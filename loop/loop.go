@@ -242,17 +242,30 @@ func (l *Loop) runOnce() error {
 	if jump && l.ready.len() == 0 && len(posted) == 0 {
 		l.jump.jumpTo(deadline)
 	}
-	now := l.clock.Now()
-	l.timers.Expire(now, l.fire)
+	// The clock is read only when something needs it: due timers, or a
+	// look at what a burst left behind every trimCheck iterations. A
+	// chain of callbacks with no timers pending reads it in none.
+	var now int64
+	clocked := l.timers.Len() > 0 || l.metrics.Iterations%trimCheck == 0
+	if clocked {
+		now = l.clock.Now()
+		if l.timers.Len() > 0 {
+			l.timers.Expire(now, l.fire)
+		}
+	}
 	l.runReady(l.ready.len())
 	l.runPosted(posted)
-	if now > l.trimmed && satSub(now, l.trimmed) >= int64(trimPeriod) {
+	if clocked && now > l.trimmed && satSub(now, l.trimmed) >= int64(trimPeriod) {
 		l.trimmed = now
 		l.pool.trim()
 		l.ready.trim()
 	}
 	return nil
 }
+
+// trimCheck is how many iterations may pass without a clock read; one
+// with timers pending reads it anyway.
+const trimCheck = 256
 
 // trimPeriod is how often, on the loop's clock, the loop looks at what a
 // burst left behind (timer records, the ready queue's buffer) and gives
