@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"runtime"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -592,6 +593,8 @@ func testShortBuffer(t *recorder, s api.Selector) {
 	evs, err := s.Select(full, 0)
 	if !errors.Is(err, io.ErrShortBuffer) {
 		t.Errorf("Select(buffer with no spare capacity) = %v, %v; want an error matching io.ErrShortBuffer", evs, err)
+	} else if !strings.HasPrefix(err.Error(), s.Name()+":") {
+		t.Errorf("Select(buffer with no spare capacity) = %q; want the error to name the backend (%q)", err, s.Name())
 	}
 	if len(evs) != 2 {
 		t.Errorf("Select(buffer with no spare capacity) returned %d events; want the buffer back unchanged (2)", len(evs))

@@ -49,6 +49,9 @@ type Selector struct {
 var _ api.Selector = (*Selector)(nil)
 
 // New opens an epoll instance (close-on-exec).
+// errShortBuffer is Select's error for a buffer without spare capacity.
+var errShortBuffer = backend.ShortBuffer("epoll")
+
 func New() (*Selector, error) {
 	epfd, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
 	if err != nil {
@@ -133,7 +136,7 @@ func (s *Selector) Select(events []api.Event, timeout time.Duration) ([]api.Even
 	}
 	room := cap(events) - len(events)
 	if room == 0 {
-		return events, backend.ErrShortBuffer
+		return events, errShortBuffer
 	}
 	if room > len(s.kevs) {
 		s.kevs = make([]unix.EpollEvent, room)
@@ -181,6 +184,9 @@ func (s *Selector) wait(kevs []unix.EpollEvent, d time.Duration) (int, error) {
 		}
 		n, err := epollPwait2(s.epfd, kevs, ts)
 		if err != unix.ENOSYS && err != unix.EPERM {
+			if err != nil && err != unix.EINTR {
+				err = os.NewSyscallError("epoll_pwait2", err)
+			}
 			return n, err
 		}
 		// ENOSYS: a kernel before 5.11. EPERM: a seccomp filter that

@@ -11,3 +11,6 @@ func NewFallback() (*Selector, error) {
 	}
 	return s, err
 }
+
+// Fd returns the epoll descriptor, for tests that break it.
+func Fd(s *Selector) int { return s.epfd }

@@ -90,6 +90,9 @@ type Selector struct {
 
 var _ api.Selector = (*Selector)(nil)
 
+// errShortBuffer is Select's error for a buffer without spare capacity.
+var errShortBuffer = backend.ShortBuffer("kqueue")
+
 func newSelector(kevent keventFunc, closeKq func() error) *Selector {
 	return &Selector{kevent: kevent, closeKq: closeKq, kevs: make([]kev, 64)}
 }
@@ -224,7 +227,7 @@ func (s *Selector) Select(events []api.Event, timeout time.Duration) ([]api.Even
 	}
 	room := cap(events) - len(events)
 	if room == 0 {
-		return events, backend.ErrShortBuffer
+		return events, errShortBuffer
 	}
 	if room > len(s.kevs) {
 		s.kevs = make([]kev, room)

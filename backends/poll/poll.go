@@ -16,6 +16,7 @@ package poll
 
 import (
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/evloop/evloop/api"
@@ -37,6 +38,9 @@ type Selector struct {
 var _ api.Selector = (*Selector)(nil)
 
 // New returns a poll selector. It opens no kernel object.
+// errShortBuffer is Select's error for a buffer without spare capacity.
+var errShortBuffer = backend.ShortBuffer("poll")
+
 func New() (*Selector, error) { return &Selector{}, nil }
 
 // Name returns "poll".
@@ -111,7 +115,7 @@ func (s *Selector) Select(events []api.Event, timeout time.Duration) ([]api.Even
 		return events, fmt.Errorf("poll: select: %w", api.ErrClosed)
 	}
 	if len(events) == cap(events) {
-		return events, backend.ErrShortBuffer
+		return events, errShortBuffer
 	}
 	w := backend.StartWait(timeout)
 	for {
@@ -120,7 +124,7 @@ func (s *Selector) Select(events []api.Event, timeout time.Duration) ([]api.Even
 		case err == unix.EINTR:
 			w.Resume()
 		case err != nil:
-			return events, fmt.Errorf("poll: select: %w", err)
+			return events, fmt.Errorf("poll: select: %w", os.NewSyscallError(waitCall, err))
 		case n > 0:
 			return s.collect(events, n), nil
 		case !w.Resume():

@@ -10,6 +10,9 @@ import (
 )
 
 // wait calls poll, rounding the wait up to whole milliseconds.
+// waitCall names the system call wait makes, for its errors.
+const waitCall = "poll"
+
 func (s *Selector) wait(d time.Duration) (int, error) {
 	return unix.Poll(s.pfds, backend.Millis(d))
 }

@@ -9,6 +9,9 @@ import (
 )
 
 // wait calls ppoll, whose timespec gives the wait nanosecond resolution.
+// waitCall names the system call wait makes, for its errors.
+const waitCall = "ppoll"
+
 func (s *Selector) wait(d time.Duration) (int, error) {
 	if d < 0 {
 		return unix.Ppoll(s.pfds, nil, nil)

@@ -27,6 +27,7 @@ import (
 	"errors"
 	"fmt"
 	"math/bits"
+	"os"
 	"time"
 	"unsafe"
 
@@ -55,6 +56,9 @@ type Selector struct {
 var _ api.Selector = (*Selector)(nil)
 
 // New returns a select selector. It opens no kernel object.
+// errShortBuffer is Select's error for a buffer without spare capacity.
+var errShortBuffer = backend.ShortBuffer("select")
+
 func New() (*Selector, error) { return &Selector{maxfd: -1}, nil }
 
 // Name returns "select".
@@ -138,7 +142,7 @@ func (s *Selector) Select(events []api.Event, timeout time.Duration) ([]api.Even
 		return events, fmt.Errorf("select: select: %w", api.ErrClosed)
 	}
 	if len(events) == cap(events) {
-		return events, backend.ErrShortBuffer
+		return events, errShortBuffer
 	}
 	w := backend.StartWait(timeout)
 	for {
@@ -155,7 +159,7 @@ func (s *Selector) Select(events []api.Event, timeout time.Duration) ([]api.Even
 		case err == unix.EBADF:
 			start := len(events)
 			if events = s.reap(events); len(events) == start {
-				return events, fmt.Errorf("select: select: %w", err)
+				return events, fmt.Errorf("select: select: %w", os.NewSyscallError(waitCall, err))
 			}
 			if len(events) == cap(events) {
 				return events, nil
@@ -163,7 +167,7 @@ func (s *Selector) Select(events []api.Event, timeout time.Duration) ([]api.Even
 			// Collect the others without waiting: the caller has events.
 			w = backend.StartWait(0)
 		case err != nil:
-			return events, fmt.Errorf("select: select: %w", err)
+			return events, fmt.Errorf("select: select: %w", os.NewSyscallError(waitCall, err))
 		case n > 0:
 			return s.collect(events, sets, n), nil
 		case !w.Resume():

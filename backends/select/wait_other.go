@@ -15,6 +15,9 @@ const fdLimit = setBits
 // waiter calls select, whose timeval has microsecond resolution.
 type waiter struct{ tv unix.Timeval }
 
+// waitCall names the system call wait makes, for its errors.
+const waitCall = "select"
+
 func (w *waiter) wait(nfd int, r, wr *unix.FdSet, d time.Duration) (int, error) {
 	if d < 0 {
 		return unix.Select(nfd, r, wr, nil, nil)

@@ -80,9 +80,11 @@ func CheckInterest(in, modes api.Interest) error {
 	return nil
 }
 
-// ErrShortBuffer is what Select returns for a buffer without spare
-// capacity.
-var ErrShortBuffer = fmt.Errorf("select: no spare capacity in the event buffer: %w", io.ErrShortBuffer)
+// ShortBuffer returns what the backend called name returns from Select
+// for a buffer without spare capacity; backends make it once.
+func ShortBuffer(name string) error {
+	return fmt.Errorf("%s: select: no spare capacity in the event buffer: %w", name, io.ErrShortBuffer)
+}
 
 // origin anchors Now; time.Since reads the monotonic clock without
 // allocating.
