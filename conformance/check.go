@@ -38,7 +38,6 @@ type recorder struct {
 	skip     string
 	cleanups []func()
 	hang     []func() // what stops the case's goroutine if it hangs
-	stuck    bool     // hung, and still running after the hang functions
 
 	// For the selector cases: descriptors a case closed itself, and the
 	// factory, for cases that open selectors of their own.
@@ -178,7 +177,6 @@ func run(limit time.Duration, body func(r *recorder)) *recorder {
 			r.Errorf("hung: the case did not finish within %v (a wait that never returns, or a loop that spins?); stopped", limit)
 		case <-time.After(2 * time.Second):
 			r.Errorf("hung: the case did not finish within %v (a wait that never returns?), and could not be stopped", limit)
-			r.stuck = true
 		}
 		return r
 	}

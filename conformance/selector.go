@@ -109,17 +109,12 @@ var selectorCases = []selectorCase{
 // socketPair returns two connected, non-blocking AF_UNIX stream sockets
 // that the case closes when it ends (closing one early is fine).
 func socketPair(t *recorder) (a, b int) {
-	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM, 0)
+	fds, err := nonblockingPair()
 	if err != nil {
 		t.Fatalf("socketpair: %v", err)
 	}
-	for _, fd := range fds {
-		unix.CloseOnExec(fd)
-		if err := unix.SetNonblock(fd, true); err != nil {
-			t.Fatalf("set non-blocking: %v", err)
-		}
-		closeLater(t, fd)
-	}
+	closeLater(t, fds[0])
+	closeLater(t, fds[1])
 	return fds[0], fds[1]
 }
 

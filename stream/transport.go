@@ -74,7 +74,10 @@ func (s *server) acceptAll() {
 			// (it stays readable, so watching would spin) and come back.
 			ln.l.RemoveReader(ln.fd)
 			pause := ln.backoff.fail(ln.l, ln, os.NewSyscallError("accept", err))
-			ln.retry, _ = ln.l.CallLater(pause, s.resume)
+			var err error
+			if ln.retry, err = ln.l.CallLater(pause, s.resume); err != nil {
+				ln.l.CallExceptionHandler(&loop.Exception{Message: "stream: serve: cannot schedule accepting again", Err: err})
+			}
 			return
 		}
 		ln.backoff.accepted()

@@ -5,6 +5,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -242,7 +243,7 @@ func report(rs *results, w io.Writer) {
 		fmt.Fprintf(w, "%d of %d medians have too few samples for a confidence interval:\nrun with -count 6 or more to judge differences\n", unknown, cells)
 	}
 	if noisy > 0 {
-		fmt.Fprintf(w, "noisy run: %d of %d medians have a 95%% confidence interval wider than ±%.0f%% (the widest ±%.0f%%);\ndifferences smaller than that are not to be trusted: run again with a higher -count, or on a quieter machine\n",
+		fmt.Fprintf(w, "noisy run: %d of %d medians have a 95%% confidence interval wider than ±%.0f%% (the widest ±%.0f%%);\ndifferences smaller than that are not to be trusted:\nrun again with a higher -count, or on a quieter machine\n",
 			noisy, cells, noiseLimit*100, widest*100)
 	}
 	for _, rec := range recommend(rs) {
@@ -364,6 +365,18 @@ func (t *table) recommend(what, unit string, candidate func(string) bool) string
 			significant++
 		}
 		runner = p.second
+	}
+	var tied []string
+	for impl, n := range wins {
+		if impl != top && n == wins[top] {
+			tied = append(tied, impl)
+		}
+	}
+	if len(tied) > 0 {
+		// No winner: say so rather than let the alphabet choose.
+		slices.Sort(tied)
+		return fmt.Sprintf("no recommended %s:\n  %s tied with %s, best in %d of %d configurations each",
+			what, top, strings.Join(tied, ", "), wins[top], len(pairs))
 	}
 	line := fmt.Sprintf("recommended %s: %s, best in %d of %d configurations", what, top, wins[top], len(pairs))
 	if n > 0 {

@@ -291,3 +291,18 @@ func TestFailureLines(t *testing.T) {
 		t.Errorf("failureLines = %q; want %q", got, want)
 	}
 }
+
+// TestRecommendTie: two implementations best in as many configurations
+// each are a tie, not a recommendation.
+func TestRecommendTie(t *testing.T) {
+	text := synthetic("TimerChurn", []string{"timers=1000"}, map[string]float64{"heap": 30, "wheel": 60})
+	text += strings.ReplaceAll(synthetic("TimerChurn", []string{"timers=100000"}, map[string]float64{"heap": 90, "wheel": 45}), "goos: linux\ngoarch: amd64\npkg: x\n", "")
+	rs, err := parseResults(strings.NewReader(text), "s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs := recommend(rs)
+	if len(recs) == 0 || !strings.Contains(recs[0], "no recommended timer queue for churn") || !strings.Contains(recs[0], "heap tied with wheel") {
+		t.Errorf("recommendation %q; want a tie between heap and wheel", recs)
+	}
+}
