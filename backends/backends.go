@@ -8,8 +8,9 @@
 //     without rebuilding;
 //  2. at build time by one of the tags evloop_poll, evloop_select,
 //     evloop_epoll, evloop_kqueue;
-//  3. by the platform: epoll on Linux, kqueue on macOS and the BSDs, poll
-//     elsewhere.
+//  3. by the platform: the first backend of [Names] it has that is not
+//     opt-in (io_uring is): epoll on Linux, kqueue on macOS and the BSDs,
+//     poll elsewhere.
 //
 // A name this package does not know is an error matching [api.ErrUnknown];
 // a name it knows that this platform lacks (epoll on macOS) is an error
@@ -36,25 +37,17 @@ const EnvVar = "EVLOOP_BACKEND"
 
 type backend struct {
 	name      string
-	available bool
+	available bool // built for this platform
+	optIn     bool // never the default: used only when named
 	open      func() (api.Selector, error)
 }
 
 // registry lists every backend, in order of preference.
 var registry = []backend{
-	{"epoll", epoll.Available, func() (api.Selector, error) { return opened(epoll.New()) }},
-	{"kqueue", kqueue.Available, func() (api.Selector, error) { return opened(kqueue.New()) }},
-	{"poll", true, func() (api.Selector, error) { return opened(poll.New()) }},
-	{"select", true, func() (api.Selector, error) { return opened(fdselect.New()) }},
-}
-
-// opened turns a constructor's result into an interface value without the
-// trap of a typed nil.
-func opened[S api.Selector](s S, err error) (api.Selector, error) {
-	if err != nil {
-		return nil, err
-	}
-	return s, nil
+	{"epoll", epoll.Available, false, epoll.New},
+	{"kqueue", kqueue.Available, false, kqueue.New},
+	{"poll", poll.Available, false, poll.New},
+	{"select", fdselect.Available, false, fdselect.New},
 }
 
 // Names lists the backends this platform has, in order of preference.
@@ -94,8 +87,19 @@ func Default() string {
 }
 
 // BuildDefault returns the default chosen when the program was built: by
-// an evloop_* build tag, else by the platform.
-func BuildDefault() string { return buildDefault }
+// an evloop_* build tag, else the first backend in order of preference
+// that this platform has and that is not opt-in.
+func BuildDefault() string {
+	if buildDefault != "" {
+		return buildDefault
+	}
+	for _, b := range registry {
+		if b.available && !b.optIn {
+			return b.name
+		}
+	}
+	return "poll" // a platform without any: New says why
+}
 
 // NewDefault opens the [Default] backend. An EVLOOP_BACKEND naming a
 // backend this platform lacks is an error, not a fallback.

@@ -2,4 +2,5 @@
 
 package backends
 
-const buildDefault = platformDefault
+// buildDefault is empty without a tag: the registry's order decides.
+const buildDefault = ""

@@ -27,7 +27,7 @@
 // was called, what came back and what was wanted:
 //
 //	func TestConformance(t *testing.T) {
-//		conformance.TestSelector(t, func() (api.Selector, error) { return mybackend.New() })
+//		conformance.TestSelector(t, mybackend.New)
 //	}
 //
 // Each case runs on a goroutine of its own under a watchdog, so a wait

@@ -16,7 +16,7 @@ import (
 // selector for every case.
 func ExampleTestSelector() {
 	_ = func(t *testing.T) { // func TestConformance(t *testing.T) in your package
-		conformance.TestSelector(t, func() (api.Selector, error) { return poll.New() })
+		conformance.TestSelector(t, poll.New)
 	}
 }
 

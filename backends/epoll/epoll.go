@@ -33,93 +33,49 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// Available reports whether this platform has epoll.
-const Available = true
-
-// Selector is an epoll selector. The zero value is not usable; call New.
-type Selector struct {
+// A selector is the shared core over an epoll instance.
+type selector struct {
+	backend.Core
 	epfd   int
-	regs   backend.Table
 	kevs   []unix.EpollEvent
 	ts     unix.Timespec
 	pwait2 bool // epoll_pwait2 is usable
-	closed bool
 }
 
-var _ api.Selector = (*Selector)(nil)
-
 // New opens an epoll instance (close-on-exec).
-// errShortBuffer is Select's error for a buffer without spare capacity.
-var errShortBuffer = backend.ShortBuffer("epoll")
-
-func New() (*Selector, error) {
+func New() (api.Selector, error) {
 	epfd, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
 	if err != nil {
 		return nil, fmt.Errorf("epoll: %w", os.NewSyscallError("epoll_create1", err))
 	}
-	return &Selector{epfd: epfd, pwait2: true, kevs: make([]unix.EpollEvent, 64)}, nil
+	s := &selector{epfd: epfd, pwait2: true, kevs: make([]unix.EpollEvent, 64)}
+	s.Init(backend.Config{Name: "epoll", Modes: api.EdgeTriggered | api.OneShot}, s)
+	return s, nil
 }
 
-// Name returns "epoll".
-func (s *Selector) Name() string { return "epoll" }
+// Available reports whether this platform has epoll.
+const Available = true
 
-// Modes reports that epoll accepts edge-triggered and one-shot
-// registrations.
-func (s *Selector) Modes() api.Interest { return api.EdgeTriggered | api.OneShot }
-
-// Register implements [api.Selector].
-func (s *Selector) Register(fd int, interest api.Interest) error {
-	if err := backend.Check(s.closed, fd, interest, s.Modes()); err != nil {
-		return fmt.Errorf("epoll: register fd %d: %w", fd, err)
-	}
-	if s.regs.Lookup(fd) != nil {
-		return fmt.Errorf("epoll: register fd %d: %w", fd, api.ErrRegistered)
-	}
-	gen := s.regs.NextGen()
-	if err := s.ctl(unix.EPOLL_CTL_ADD, fd, interest, gen); err != nil {
-		return fmt.Errorf("epoll: register fd %d: %w", fd, err)
-	}
-	s.regs.Set(fd, backend.Reg{Gen: gen, Interest: interest})
-	return nil
+func (s *selector) Add(fd int, r *backend.Reg) error {
+	return s.ctl(unix.EPOLL_CTL_ADD, fd, r.Interest, r.Gen)
 }
 
-// Modify implements [api.Selector].
-func (s *Selector) Modify(fd int, interest api.Interest) error {
-	if err := backend.Check(s.closed, fd, interest, s.Modes()); err != nil {
-		return fmt.Errorf("epoll: modify fd %d: %w", fd, err)
-	}
-	r := s.regs.Lookup(fd)
-	if r == nil {
-		return fmt.Errorf("epoll: modify fd %d: %w", fd, api.ErrNotRegistered)
-	}
-	if err := s.ctl(unix.EPOLL_CTL_MOD, fd, interest, r.Gen); err != nil {
-		return fmt.Errorf("epoll: modify fd %d: %w", fd, err)
-	}
-	r.Interest = interest
-	return nil
+func (s *selector) Mod(fd int, r *backend.Reg, in api.Interest) error {
+	return s.ctl(unix.EPOLL_CTL_MOD, fd, in, r.Gen)
 }
 
-// Unregister implements [api.Selector]. A descriptor closed while
-// registered has already left the kernel's list (or cannot be reached
-// through its number any more); Unregister then only forgets it.
-func (s *Selector) Unregister(fd int) error {
-	if s.closed {
-		return fmt.Errorf("epoll: unregister fd %d: %w", fd, api.ErrClosed)
-	}
-	r := s.regs.Lookup(fd)
-	if r == nil {
-		return fmt.Errorf("epoll: unregister fd %d: %w", fd, api.ErrNotRegistered)
-	}
-	*r = backend.Reg{}
+// Delete: a descriptor closed while registered has already left the
+// kernel's list (or cannot be reached through its number any more).
+func (s *selector) Del(fd int, _ backend.Reg) error {
 	err := unix.EpollCtl(s.epfd, unix.EPOLL_CTL_DEL, fd, nil)
 	if err != nil && err != unix.EBADF && err != unix.ENOENT {
-		return fmt.Errorf("epoll: unregister fd %d: %w", fd, os.NewSyscallError("epoll_ctl", err))
+		return os.NewSyscallError("epoll_ctl", err)
 	}
 	return nil
 }
 
-func (s *Selector) ctl(op, fd int, interest api.Interest, gen uint32) error {
-	ev := unix.EpollEvent{Events: epollEvents(interest), Fd: int32(fd), Pad: int32(gen)}
+func (s *selector) ctl(op, fd int, interest api.Interest, gen uint32) error {
+	ev := unix.EpollEvent{Events: flags.Mask(interest), Fd: int32(fd), Pad: int32(gen)}
 	if err := unix.EpollCtl(s.epfd, op, fd, &ev); err != nil {
 		if err == unix.EPERM { // a regular file or a directory
 			return backend.NotPollable(os.NewSyscallError("epoll_ctl", err))
@@ -129,53 +85,25 @@ func (s *Selector) ctl(op, fd int, interest api.Interest, gen uint32) error {
 	return nil
 }
 
-// Select implements [api.Selector].
-func (s *Selector) Select(events []api.Event, timeout time.Duration) ([]api.Event, error) {
-	if s.closed {
-		return events, fmt.Errorf("epoll: select: %w", api.ErrClosed)
-	}
+func (s *selector) Wait(events []api.Event, d time.Duration) ([]api.Event, error) {
 	room := cap(events) - len(events)
-	if room == 0 {
-		return events, errShortBuffer
-	}
 	if room > len(s.kevs) {
 		s.kevs = make([]unix.EpollEvent, room)
 	}
-	kevs := s.kevs[:room]
-	w := backend.StartWait(timeout)
-	for {
-		n, err := s.wait(kevs, w.Left())
-		if err == unix.EINTR {
-			w.Resume()
-			continue
-		}
-		if err != nil {
-			return events, fmt.Errorf("epoll: select: %w", err)
-		}
-		start := len(events)
-		events = s.collect(events, kevs[:n])
-		// With nothing but stale events, or woken early on our clock,
-		// wait for the rest.
-		if len(events) > start || !w.Resume() {
-			return events, nil
-		}
-	}
-}
-
-func (s *Selector) collect(events []api.Event, kevs []unix.EpollEvent) []api.Event {
-	for i := range kevs {
-		k := &kevs[i]
-		r := s.regs.Lookup(int(k.Fd))
-		if r == nil || r.Gen != uint32(k.Pad) {
+	n, err := s.wait(s.kevs[:room], d)
+	for i := range n {
+		k := &s.kevs[i]
+		r := s.Regs.Current(int(k.Fd), uint32(k.Pad))
+		if r == nil {
 			continue // a registration that no longer exists
 		}
-		events = append(events, api.Event{Fd: int(k.Fd), Ready: readiness(k.Events, r.Interest)})
+		events = append(events, api.Event{Fd: int(k.Fd), Ready: flags.Ready(k.Events, r.Interest)})
 	}
-	return events
+	return events, err
 }
 
 // wait waits with epoll_pwait2, or epoll_pwait once that has failed.
-func (s *Selector) wait(kevs []unix.EpollEvent, d time.Duration) (int, error) {
+func (s *selector) wait(kevs []unix.EpollEvent, d time.Duration) (int, error) {
 	if s.pwait2 {
 		var ts *unix.Timespec
 		if d >= 0 {
@@ -197,56 +125,26 @@ func (s *Selector) wait(kevs []unix.EpollEvent, d time.Duration) (int, error) {
 	if err != nil && err != unix.EINTR {
 		err = os.NewSyscallError("epoll_pwait", err)
 	}
-	return n, err
+	return max(n, 0), err
 }
 
-// Close implements [api.Selector]; it closes the epoll descriptor.
-func (s *Selector) Close() error {
-	if s.closed {
-		return fmt.Errorf("epoll: close: %w", api.ErrClosed)
-	}
-	s.closed = true
-	s.regs, s.kevs = backend.Table{}, nil
-	// Not retried on EINTR: Linux has released the descriptor by then,
-	// and a retry could close one another goroutine has just opened.
+// Close closes the epoll descriptor. Not retried on EINTR: Linux has
+// released the descriptor by then, and a retry could close one another
+// goroutine has just opened.
+func (s *selector) Release() error {
+	s.kevs = nil
 	if err := unix.Close(s.epfd); err != nil {
-		return fmt.Errorf("epoll: close: %w", os.NewSyscallError("close", err))
+		return os.NewSyscallError("close", err)
 	}
 	return nil
 }
 
-func epollEvents(in api.Interest) uint32 {
-	var ev uint32
-	if in&api.Readable != 0 {
-		ev |= unix.EPOLLIN
-	}
-	if in&api.Writable != 0 {
-		ev |= unix.EPOLLOUT
-	}
-	if in&api.EdgeTriggered != 0 {
-		ev |= unix.EPOLLET
-	}
-	if in&api.OneShot != 0 {
-		ev |= unix.EPOLLONESHOT
-	}
-	return ev
-}
-
-// readiness translates an epoll event mask; an error or hang-up makes every
-// registered direction ready, as in the poll backend.
-func readiness(ev uint32, want api.Interest) api.Interest {
-	var r api.Interest
-	if ev&unix.EPOLLIN != 0 {
-		r |= api.Readable
-	}
-	if ev&unix.EPOLLOUT != 0 {
-		r |= api.Writable
-	}
-	if ev&unix.EPOLLERR != 0 {
-		r |= api.Error
-	}
-	if ev&unix.EPOLLHUP != 0 {
-		r |= api.HangUp
-	}
-	return backend.Ready(r, want)
+// flags is epoll's translation table.
+var flags = backend.Flags{
+	{Kernel: unix.EPOLLIN, Interest: api.Readable},
+	{Kernel: unix.EPOLLOUT, Interest: api.Writable},
+	{Kernel: unix.EPOLLERR, Interest: api.Error},
+	{Kernel: unix.EPOLLHUP, Interest: api.HangUp},
+	{Kernel: unix.EPOLLET, Interest: api.EdgeTriggered},
+	{Kernel: unix.EPOLLONESHOT, Interest: api.OneShot},
 }

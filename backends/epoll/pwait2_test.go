@@ -61,11 +61,12 @@ func TestEpollPwait2(t *testing.T) {
 // Where the kernel has epoll_pwait2, the selector must keep using it
 // rather than fall back to millisecond waits.
 func TestUsesPwait2(t *testing.T) {
-	s, err := New()
+	sel, err := New()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
+	defer sel.Close()
+	s := sel.(*selector)
 	if _, err := epollPwait2(s.epfd, s.kevs, &unix.Timespec{}); err != nil {
 		t.Skipf("epoll_pwait2 unavailable here: %v", err)
 	}

@@ -6,19 +6,12 @@
 package epoll
 
 import (
-	"errors"
-	"fmt"
-
 	"github.com/evloop/evloop/api"
+	"github.com/evloop/evloop/internal/backend"
 )
 
 // Available reports whether this platform has epoll.
 const Available = false
 
-// Selector stands in for the epoll selector where there is none.
-type Selector struct{ api.Selector }
-
 // New returns an error wrapping errors.ErrUnsupported.
-func New() (*Selector, error) {
-	return nil, fmt.Errorf("epoll: %w on this platform", errors.ErrUnsupported)
-}
+func New() (api.Selector, error) { return nil, backend.Unsupported("epoll") }

@@ -10,10 +10,18 @@
 // Edge-triggered (EV_CLEAR) and one-shot (EV_ONESHOT) registrations are
 // declared through [api.Moder].
 //
+// Changes are not made one system call each: Register, Modify and
+// Unregister queue them, and the next Select hands them to the kernel in
+// the same kevent call that waits, as libev does. A change the kernel
+// refuses comes back as an EV_ERROR event; one for a registration that
+// still exists is reported as [api.Error] on its descriptor. Register
+// still refuses a closed descriptor at once (the shared core checks it
+// with fstat, as it refuses regular files, which kqueue would call ready
+// for ever).
+//
 // kqueue itself does not say whether a descriptor is registered (EV_ADD
-// silently modifies an existing note), so the selector keeps that
-// bookkeeping to give fs.ErrExist and fs.ErrNotExist as every backend
-// does. Unlike epoll, kqueue deletes a descriptor's notes when it is
+// silently modifies an existing note), so the core's table gives
+// fs.ErrExist and fs.ErrNotExist as for every backend. Unlike epoll, kqueue deletes a descriptor's notes when it is
 // closed, so a descriptor closed while registered is dropped silently and
 // its number can never bring back an old note; each note still carries the
 // registration's generation in udata, as the Go runtime's does, and Select
@@ -30,7 +38,6 @@
 package kqueue
 
 import (
-	"fmt"
 	"os"
 	"time"
 
@@ -69,203 +76,123 @@ type kev struct {
 
 // keventFunc is kevent(2) on one kqueue: apply changes, then collect up
 // to len(events) events, waiting at most timeout (nil: without limit).
-// With no room for events, the first failing change makes it return -1
-// and that change's errno.
+// A change that fails is reported as an EV_ERROR event, and then the call
+// returns without collecting; with no room left for it, the call returns
+// -1 and that change's errno.
 type keventFunc func(changes, events []kev, timeout *unix.Timespec) (int, error)
+
+// A selector is the shared core over a kqueue, with the changes queued
+// for its next kevent call.
+type selector struct {
+	backend.Core
+	kevent  keventFunc
+	closeKq func() error
+	changes []kev   // for the next kevent call
+	kevs    []kev   // what it returns
+	merged  []int32 // merged[fd] is 1+fd's index in the batch being built
+	ts      unix.Timespec
+}
+
+func newSelector(kevent keventFunc, closeKq func() error) *selector {
+	s := &selector{kevent: kevent, closeKq: closeKq, kevs: make([]kev, 64)}
+	s.Init(backend.Config{Name: "kqueue", Modes: api.EdgeTriggered | api.OneShot, CheckFiles: true}, s)
+	return s
+}
 
 // Available reports whether this platform has kqueue.
 const Available = available
 
-// Selector is a kqueue selector. Create it with New.
-type Selector struct {
-	kevent  keventFunc
-	closeKq func() error
-	regs    backend.Table
-	change  [1]kev
-	kevs    []kev
-	merged  []int32 // merged[fd] is 1+fd's index in the batch being built
-	ts      unix.Timespec
-	closed  bool
+func (s *selector) Add(fd int, r *backend.Reg) error {
+	s.arm(fd, r.Interest, r.Gen)
+	return nil
 }
 
-var _ api.Selector = (*Selector)(nil)
-
-// errShortBuffer is Select's error for a buffer without spare capacity.
-var errShortBuffer = backend.ShortBuffer("kqueue")
-
-func newSelector(kevent keventFunc, closeKq func() error) *Selector {
-	return &Selector{kevent: kevent, closeKq: closeKq, kevs: make([]kev, 64)}
+// Modify deletes the notes of directions no longer wanted and adds (or, for
+// an existing note, modifies and re-arms) the others.
+func (s *selector) Mod(fd int, r *backend.Reg, in api.Interest) error {
+	s.drop(fd, r.Interest&^in)
+	s.arm(fd, in, r.Gen)
+	return nil
 }
 
-// Name returns "kqueue".
-func (s *Selector) Name() string { return "kqueue" }
-
-// Modes reports that kqueue accepts edge-triggered (EV_CLEAR) and one-shot
-// (EV_ONESHOT) registrations.
-func (s *Selector) Modes() api.Interest { return api.EdgeTriggered | api.OneShot }
-
-// apply runs one change.
-func (s *Selector) apply(fd int, filter int16, flags uint16, gen uint32) error {
-	s.change[0] = kev{ident: uint64(fd), filter: filter, flags: flags, udata: uint64(gen)}
-	for {
-		_, err := s.kevent(s.change[:], nil, &unix.Timespec{})
-		if err == unix.EINTR {
-			continue
-		}
-		if err != nil {
-			return os.NewSyscallError("kevent", err)
-		}
-		return nil
-	}
+// Delete deletes the notes; one already gone (a fired one-shot, a closed
+// descriptor) comes back as an error event for no registration, and is
+// dropped.
+func (s *selector) Del(fd int, r backend.Reg) error {
+	s.drop(fd, r.Interest)
+	return nil
 }
 
-// arm adds (or, for an existing note, modifies) the notes for interest's
-// directions.
-func (s *Selector) arm(fd int, interest api.Interest, gen uint32) error {
+func (s *selector) arm(fd int, in api.Interest, gen uint32) {
 	flags := uint16(evAdd | evEnable)
-	if interest&api.EdgeTriggered != 0 {
+	if in&api.EdgeTriggered != 0 {
 		flags |= evClear
 	}
-	if interest&api.OneShot != 0 {
+	if in&api.OneShot != 0 {
 		flags |= evOneshot
 	}
-	if interest&api.Readable != 0 {
-		if err := s.apply(fd, filtRead, flags, gen); err != nil {
-			return err
-		}
-	}
-	if interest&api.Writable != 0 {
-		if err := s.apply(fd, filtWrite, flags, gen); err != nil {
-			return err
-		}
-	}
-	return nil
+	s.queue(fd, in, flags, gen)
 }
 
-// drop deletes the notes of the directions in dirs. A note that is gone
-// already (fired one-shot, or closed descriptor) is no error.
-func (s *Selector) drop(fd int, dirs api.Interest) error {
-	for _, d := range [...]struct {
-		dir    api.Interest
-		filter int16
-	}{{api.Readable, filtRead}, {api.Writable, filtWrite}} {
-		if dirs&d.dir == 0 {
-			continue
-		}
-		if err := s.apply(fd, d.filter, evDelete, 0); err != nil && !gone(err) {
-			return err
-		}
+func (s *selector) drop(fd int, dirs api.Interest) { s.queue(fd, dirs, evDelete, 0) }
+
+func (s *selector) queue(fd int, dirs api.Interest, flags uint16, gen uint32) {
+	if dirs&api.Readable != 0 {
+		s.changes = append(s.changes, kev{ident: uint64(fd), filter: filtRead, flags: flags, udata: uint64(gen)})
 	}
-	return nil
+	if dirs&api.Writable != 0 {
+		s.changes = append(s.changes, kev{ident: uint64(fd), filter: filtWrite, flags: flags, udata: uint64(gen)})
+	}
 }
 
-func gone(err error) bool {
-	e, ok := err.(*os.SyscallError)
-	return ok && (e.Err == unix.ENOENT || e.Err == unix.EBADF)
-}
-
-// Register implements [api.Selector].
-func (s *Selector) Register(fd int, interest api.Interest) error {
-	if err := backend.Check(s.closed, fd, interest, s.Modes()); err != nil {
-		return fmt.Errorf("kqueue: register fd %d: %w", fd, err)
-	}
-	if s.regs.Lookup(fd) != nil {
-		return fmt.Errorf("kqueue: register fd %d: %w", fd, api.ErrRegistered)
-	}
-	if err := backend.CheckPollable(fd); err != nil {
-		return fmt.Errorf("kqueue: register fd %d: %w", fd, err)
-	}
-	gen := s.regs.NextGen()
-	if err := s.arm(fd, interest, gen); err != nil {
-		s.drop(fd, interest) // undo a first direction that went in
-		return fmt.Errorf("kqueue: register fd %d: %w", fd, err)
-	}
-	s.regs.Set(fd, backend.Reg{Gen: gen, Interest: interest})
-	return nil
-}
-
-// Modify implements [api.Selector]; it re-arms a one-shot registration.
-func (s *Selector) Modify(fd int, interest api.Interest) error {
-	if err := backend.Check(s.closed, fd, interest, s.Modes()); err != nil {
-		return fmt.Errorf("kqueue: modify fd %d: %w", fd, err)
-	}
-	r := s.regs.Lookup(fd)
-	if r == nil {
-		return fmt.Errorf("kqueue: modify fd %d: %w", fd, api.ErrNotRegistered)
-	}
-	if err := s.drop(fd, r.Interest&^interest&api.Directions); err != nil {
-		return fmt.Errorf("kqueue: modify fd %d: %w", fd, err)
-	}
-	if err := s.arm(fd, interest, r.Gen); err != nil {
-		return fmt.Errorf("kqueue: modify fd %d: %w", fd, err)
-	}
-	r.Interest = interest
-	return nil
-}
-
-// Unregister implements [api.Selector].
-func (s *Selector) Unregister(fd int) error {
-	if s.closed {
-		return fmt.Errorf("kqueue: unregister fd %d: %w", fd, api.ErrClosed)
-	}
-	r := s.regs.Lookup(fd)
-	if r == nil {
-		return fmt.Errorf("kqueue: unregister fd %d: %w", fd, api.ErrNotRegistered)
-	}
-	dirs := r.Interest
-	*r = backend.Reg{}
-	if err := s.drop(fd, dirs); err != nil {
-		return fmt.Errorf("kqueue: unregister fd %d: %w", fd, err)
-	}
-	return nil
-}
-
-// Select implements [api.Selector].
-func (s *Selector) Select(events []api.Event, timeout time.Duration) ([]api.Event, error) {
-	if s.closed {
-		return events, fmt.Errorf("kqueue: select: %w", api.ErrClosed)
-	}
-	room := cap(events) - len(events)
-	if room == 0 {
-		return events, errShortBuffer
-	}
-	if room > len(s.kevs) {
-		s.kevs = make([]kev, room)
-	}
-	kevs := s.kevs[:room]
-	w := backend.StartWait(timeout)
+// Wait hands the queued changes to the kernel with the wait. At most as
+// many go in one call as the caller has room for events, so that every
+// refusal can be reported; any more go first, in calls that do not wait.
+func (s *selector) Wait(events []api.Event, d time.Duration) ([]api.Event, error) {
+	start := len(events)
 	for {
-		var ts *unix.Timespec
-		if d := w.Left(); d >= 0 {
-			s.ts = unix.NsecToTimespec(int64(d))
-			ts = &s.ts
+		room := cap(events) - len(events)
+		if room > len(s.kevs) {
+			s.kevs = make([]kev, room)
 		}
-		n, err := s.kevent(nil, kevs, ts)
-		if err == unix.EINTR {
-			w.Resume()
-			continue
+		n := min(len(s.changes), room)
+		ts := s.timespec(d)
+		if n < len(s.changes) || len(events) > start {
+			ts = s.timespec(0)
 		}
-		if err != nil {
-			return events, fmt.Errorf("kqueue: select: %w", os.NewSyscallError("kevent", err))
+		got, err := s.kevent(s.changes[:n], s.kevs[:room], ts)
+		s.changes = s.changes[:copy(s.changes, s.changes[n:])]
+		kevs := s.kevs[:max(got, 0)]
+		events = s.collect(events, kevs, start)
+		if err != nil && err != unix.EINTR {
+			err = os.NewSyscallError("kevent", err)
 		}
-		start := len(events)
-		events = s.collect(events, kevs[:n])
-		if len(events) > start || !w.Resume() {
-			return events, nil
+		// A call that reports refused changes returns before it looks for
+		// readiness: look again, so that the others are still served.
+		refused := len(kevs) > 0 && kevs[0].flags&evError != 0
+		if err != nil || len(s.changes) == 0 && !refused || len(events) == cap(events) {
+			return events, err
 		}
 	}
+}
+
+func (s *selector) timespec(d time.Duration) *unix.Timespec {
+	if d < 0 {
+		return nil
+	}
+	s.ts = unix.NsecToTimespec(int64(d))
+	return &s.ts
 }
 
 // collect translates kevents, merging a descriptor's two notes into one
-// event.
-func (s *Selector) collect(events []api.Event, kevs []kev) []api.Event {
-	start := len(events)
+// event (with any reported since start).
+func (s *selector) collect(events []api.Event, kevs []kev, start int) []api.Event {
 	for i := range kevs {
 		k := &kevs[i]
 		fd := int(k.ident)
-		r := s.regs.Lookup(fd)
-		if r == nil || r.Gen != uint32(k.udata) {
-			continue // a registration that no longer exists
+		r := s.Regs.Current(fd, uint32(k.udata))
+		if r == nil {
+			continue // a registration that no longer exists, or a delete
 		}
 		ready := readiness(k, r.Interest)
 		if ready == 0 {
@@ -301,20 +228,13 @@ func readiness(k *kev, want api.Interest) api.Interest {
 		}
 	}
 	if k.flags&evError != 0 {
-		r |= api.Error
+		r = api.Error
 	}
 	return backend.Ready(r, want)
 }
 
-// Close implements [api.Selector]; it closes the kqueue.
-func (s *Selector) Close() error {
-	if s.closed {
-		return fmt.Errorf("kqueue: close: %w", api.ErrClosed)
-	}
-	s.closed = true
-	s.regs, s.kevs, s.merged = backend.Table{}, nil, nil
-	if err := s.closeKq(); err != nil {
-		return fmt.Errorf("kqueue: close: %w", err)
-	}
-	return nil
+// Close closes the kqueue.
+func (s *selector) Release() error {
+	s.changes, s.kevs, s.merged = nil, nil, nil
+	return s.closeKq()
 }

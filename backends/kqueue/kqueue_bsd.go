@@ -4,6 +4,7 @@ package kqueue
 
 import (
 	"fmt"
+	"github.com/evloop/evloop/api"
 	"os"
 	"runtime"
 	"unsafe"
@@ -28,7 +29,7 @@ var (
 )
 
 // New opens a kqueue (close-on-exec).
-func New() (*Selector, error) {
+func New() (api.Selector, error) {
 	kq, err := unix.Kqueue()
 	if err != nil {
 		return nil, fmt.Errorf("kqueue: %w", os.NewSyscallError("kqueue", err))
@@ -61,12 +62,12 @@ func (k *kernel) grow(n int) ([]unix.Kevent_t, error) {
 func (k *kernel) kevent(changes, events []kev, timeout *unix.Timespec) (int, error) {
 	var err error
 	if len(changes) > len(k.changes) {
-		if k.changes, err = k.grow(max(len(changes), 8)); err != nil {
+		if k.changes, err = k.grow(max(len(changes), 2*len(k.changes), 8)); err != nil {
 			return -1, err
 		}
 	}
 	if len(events) > len(k.events) {
-		if k.events, err = k.grow(max(len(events), 64)); err != nil {
+		if k.events, err = k.grow(max(len(events), 2*len(k.events), 64)); err != nil {
 			return -1, err
 		}
 	}

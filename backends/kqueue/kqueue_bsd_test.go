@@ -5,7 +5,6 @@ package kqueue_test
 import (
 	"testing"
 
-	"github.com/evloop/evloop/api"
 	"github.com/evloop/evloop/backends/kqueue"
 	"github.com/evloop/evloop/conformance"
 )
@@ -16,5 +15,5 @@ func TestConformance(t *testing.T) {
 	if !kqueue.Available {
 		t.Fatal("Available = false on a kqueue system")
 	}
-	conformance.TestSelector(t, func() (api.Selector, error) { return kqueue.New() })
+	conformance.TestSelector(t, kqueue.New)
 }

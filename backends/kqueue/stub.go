@@ -3,8 +3,8 @@
 package kqueue
 
 import (
-	"errors"
-	"fmt"
+	"github.com/evloop/evloop/api"
+	"github.com/evloop/evloop/internal/backend"
 )
 
 const available = false
@@ -12,6 +12,4 @@ const available = false
 // New returns an error wrapping errors.ErrUnsupported: this platform has
 // no kqueue. (The selector's logic is still built here, and tested on
 // Linux against an emulated kevent.)
-func New() (*Selector, error) {
-	return nil, fmt.Errorf("kqueue: %w on this platform", errors.ErrUnsupported)
-}
+func New() (api.Selector, error) { return nil, backend.Unsupported("kqueue") }

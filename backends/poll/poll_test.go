@@ -5,11 +5,10 @@ package poll_test
 import (
 	"testing"
 
-	"github.com/evloop/evloop/api"
 	"github.com/evloop/evloop/backends/poll"
 	"github.com/evloop/evloop/conformance"
 )
 
 func TestConformance(t *testing.T) {
-	conformance.TestSelector(t, func() (api.Selector, error) { return poll.New() })
+	conformance.TestSelector(t, poll.New)
 }

@@ -13,6 +13,6 @@ import (
 // waitCall names the system call wait makes, for its errors.
 const waitCall = "poll"
 
-func (s *Selector) wait(d time.Duration) (int, error) {
+func (s *selector) wait(d time.Duration) (int, error) {
 	return unix.Poll(s.pfds, backend.Millis(d))
 }

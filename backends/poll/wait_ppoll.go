@@ -12,7 +12,7 @@ import (
 // waitCall names the system call wait makes, for its errors.
 const waitCall = "ppoll"
 
-func (s *Selector) wait(d time.Duration) (int, error) {
+func (s *selector) wait(d time.Duration) (int, error) {
 	if d < 0 {
 		return unix.Ppoll(s.pfds, nil, nil)
 	}

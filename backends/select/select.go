@@ -42,41 +42,29 @@ const (
 	setBits  = setWords * wordBits // FD_SETSIZE
 )
 
-// Selector is a select(2) selector. The zero value is not usable; call New.
-type Selector struct {
-	regs         backend.Table
+// A selector is the shared core over descriptor sets.
+type selector struct {
+	backend.Core
 	maxfd        int          // highest registered descriptor, -1 if none
 	rset, wset   []unix.FdSet // what is registered
 	rwork, wwork []unix.FdSet // what select is given and fills in
 	cursor       int          // word where the next scan of results begins
 	wait         waiter
-	closed       bool
 }
 
-var _ api.Selector = (*Selector)(nil)
-
 // New returns a select selector. It opens no kernel object.
-// errShortBuffer is Select's error for a buffer without spare capacity.
-var errShortBuffer = backend.ShortBuffer("select")
+func New() (api.Selector, error) {
+	s := &selector{maxfd: -1}
+	s.Init(backend.Config{Name: "select", CheckFiles: true}, s)
+	return s, nil
+}
 
-func New() (*Selector, error) { return &Selector{maxfd: -1}, nil }
+// Available reports whether this platform has the mechanism.
+const Available = true
 
-// Name returns "select".
-func (s *Selector) Name() string { return "select" }
-
-// Register implements [api.Selector].
-func (s *Selector) Register(fd int, interest api.Interest) error {
-	if err := backend.Check(s.closed, fd, interest, 0); err != nil {
-		return fmt.Errorf("select: register fd %d: %w", fd, err)
-	}
-	if s.regs.Lookup(fd) != nil {
-		return fmt.Errorf("select: register fd %d: %w", fd, api.ErrRegistered)
-	}
+func (s *selector) Add(fd int, r *backend.Reg) error {
 	if fd >= fdLimit {
-		return fmt.Errorf("select: register fd %d: at or above FD_SETSIZE (%d) on this platform: %w", fd, fdLimit, errors.ErrUnsupported)
-	}
-	if err := backend.CheckPollable(fd); err != nil {
-		return fmt.Errorf("select: register fd %d: %w", fd, err)
+		return fmt.Errorf("at or above FD_SETSIZE (%d) on this platform: %w", fdLimit, errors.ErrUnsupported)
 	}
 	if sets := fd/setBits + 1; sets > len(s.rset) {
 		grow := sets - len(s.rset)
@@ -85,46 +73,27 @@ func (s *Selector) Register(fd int, interest api.Interest) error {
 		s.rwork = make([]unix.FdSet, len(s.rset))
 		s.wwork = make([]unix.FdSet, len(s.rset))
 	}
-	s.regs.Set(fd, backend.Reg{Gen: s.regs.NextGen(), Interest: interest})
-	s.arm(fd, interest)
+	s.arm(fd, r.Interest)
 	s.maxfd = max(s.maxfd, fd)
 	return nil
 }
 
-// Modify implements [api.Selector]; it also re-arms a descriptor that was
-// silenced after being closed while registered.
-func (s *Selector) Modify(fd int, interest api.Interest) error {
-	if err := backend.Check(s.closed, fd, interest, 0); err != nil {
-		return fmt.Errorf("select: modify fd %d: %w", fd, err)
-	}
-	r := s.regs.Lookup(fd)
-	if r == nil {
-		return fmt.Errorf("select: modify fd %d: %w", fd, api.ErrNotRegistered)
-	}
-	r.Interest, r.Silenced = interest, false
-	s.arm(fd, interest)
+// Modify also re-arms a descriptor silenced after it was closed.
+func (s *selector) Mod(fd int, _ *backend.Reg, in api.Interest) error {
+	s.arm(fd, in)
 	return nil
 }
 
-// Unregister implements [api.Selector].
-func (s *Selector) Unregister(fd int) error {
-	if s.closed {
-		return fmt.Errorf("select: unregister fd %d: %w", fd, api.ErrClosed)
-	}
-	r := s.regs.Lookup(fd)
-	if r == nil {
-		return fmt.Errorf("select: unregister fd %d: %w", fd, api.ErrNotRegistered)
-	}
-	*r = backend.Reg{}
+func (s *selector) Del(fd int, _ backend.Reg) error {
 	s.arm(fd, 0)
-	for s.maxfd >= 0 && s.regs.Lookup(s.maxfd) == nil {
+	for s.maxfd >= 0 && s.Regs.Lookup(s.maxfd) == nil {
 		s.maxfd--
 	}
 	return nil
 }
 
 // arm sets fd's bits in the registered sets to interest.
-func (s *Selector) arm(fd int, interest api.Interest) {
+func (s *selector) arm(fd int, interest api.Interest) {
 	set, bit := fd/setBits, fd%setBits
 	s.rset[set].Clear(bit)
 	s.wset[set].Clear(bit)
@@ -136,44 +105,32 @@ func (s *Selector) arm(fd int, interest api.Interest) {
 	}
 }
 
-// Select implements [api.Selector].
-func (s *Selector) Select(events []api.Event, timeout time.Duration) ([]api.Event, error) {
-	if s.closed {
-		return events, fmt.Errorf("select: select: %w", api.ErrClosed)
+// Wait: select fails the whole call with EBADF when a descriptor in the
+// sets was closed; reap reports those, and the others are polled at once.
+func (s *selector) Wait(events []api.Event, d time.Duration) ([]api.Event, error) {
+	sets := 0
+	if s.maxfd >= 0 {
+		sets = s.maxfd/setBits + 1
 	}
-	if len(events) == cap(events) {
-		return events, errShortBuffer
-	}
-	w := backend.StartWait(timeout)
-	for {
-		sets := 0
-		if s.maxfd >= 0 {
-			sets = s.maxfd/setBits + 1
+	copy(s.rwork[:sets], s.rset[:sets])
+	copy(s.wwork[:sets], s.wset[:sets])
+	n, err := s.wait.wait(s.maxfd+1, first(s.rwork[:sets]), first(s.wwork[:sets]), d)
+	switch {
+	case err == unix.EBADF:
+		start := len(events)
+		if events = s.reap(events); len(events) == start {
+			return events, os.NewSyscallError(waitCall, err)
 		}
-		copy(s.rwork[:sets], s.rset[:sets])
-		copy(s.wwork[:sets], s.wset[:sets])
-		n, err := s.wait.wait(s.maxfd+1, first(s.rwork[:sets]), first(s.wwork[:sets]), w.Left())
-		switch {
-		case err == unix.EINTR:
-			w.Resume()
-		case err == unix.EBADF:
-			start := len(events)
-			if events = s.reap(events); len(events) == start {
-				return events, fmt.Errorf("select: select: %w", os.NewSyscallError(waitCall, err))
-			}
-			if len(events) == cap(events) {
-				return events, nil
-			}
-			// Collect the others without waiting: the caller has events.
-			w = backend.StartWait(0)
-		case err != nil:
-			return events, fmt.Errorf("select: select: %w", os.NewSyscallError(waitCall, err))
-		case n > 0:
-			return s.collect(events, sets, n), nil
-		case !w.Resume():
+		if len(events) == cap(events) {
 			return events, nil
 		}
+		return s.Wait(events, 0)
+	case err == unix.EINTR:
+		return events, err
+	case err != nil:
+		return events, os.NewSyscallError(waitCall, err)
 	}
+	return s.collect(events, sets, n), nil
 }
 
 func first(sets []unix.FdSet) *unix.FdSet {
@@ -185,7 +142,7 @@ func first(sets []unix.FdSet) *unix.FdSet {
 
 // collect appends the descriptors set in the work sets; n is select's
 // count, in which a descriptor both readable and writable counts twice.
-func (s *Selector) collect(events []api.Event, sets, n int) []api.Event {
+func (s *selector) collect(events []api.Event, sets, n int) []api.Event {
 	words := sets * setWords
 	i := s.cursor
 	for scanned := 0; scanned < words && n > 0 && len(events) < cap(events); scanned++ {
@@ -194,18 +151,18 @@ func (s *Selector) collect(events []api.Event, sets, n int) []api.Event {
 		}
 		r := word(&s.rwork[i/setWords], i%setWords)
 		w := word(&s.wwork[i/setWords], i%setWords)
-		for m := r | w; m != 0 && len(events) < cap(events); m &= m - 1 {
-			b := uint64(bits.TrailingZeros64(m))
+		for b := r | w; b != 0 && len(events) < cap(events); b &= b - 1 {
+			bit := uint64(bits.TrailingZeros64(b))
 			var ready api.Interest
-			if r&(1<<b) != 0 {
+			if r&(1<<bit) != 0 {
 				ready |= api.Readable
 				n--
 			}
-			if w&(1<<b) != 0 {
+			if w&(1<<bit) != 0 {
 				ready |= api.Writable
 				n--
 			}
-			events = append(events, api.Event{Fd: i*wordBits + int(b), Ready: ready})
+			events = append(events, api.Event{Fd: i*wordBits + int(bit), Ready: ready})
 		}
 		i++
 	}
@@ -220,9 +177,9 @@ func word(set *unix.FdSet, j int) uint64 {
 
 // reap finds the registered descriptors that were closed, reports each
 // once as Error and drops it from the sets.
-func (s *Selector) reap(events []api.Event) []api.Event {
+func (s *selector) reap(events []api.Event) []api.Event {
 	for fd := 0; fd <= s.maxfd && len(events) < cap(events); fd++ {
-		r := s.regs.Lookup(fd)
+		r := s.Regs.Lookup(fd)
 		if r == nil || r.Silenced || backend.CheckFd(fd) == nil {
 			continue
 		}
@@ -233,12 +190,8 @@ func (s *Selector) reap(events []api.Event) []api.Event {
 	return events
 }
 
-// Close implements [api.Selector]. select holds no kernel object; Close
-// drops the registrations.
-func (s *Selector) Close() error {
-	if s.closed {
-		return fmt.Errorf("select: close: %w", api.ErrClosed)
-	}
-	*s = Selector{closed: true, maxfd: -1}
+// Close drops the sets: select holds no kernel object.
+func (s *selector) Release() error {
+	s.rset, s.wset, s.rwork, s.wwork, s.maxfd = nil, nil, nil, nil, -1
 	return nil
 }

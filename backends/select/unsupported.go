@@ -6,16 +6,12 @@
 package fdselect
 
 import (
-	"errors"
-	"fmt"
-
 	"github.com/evloop/evloop/api"
+	"github.com/evloop/evloop/internal/backend"
 )
 
-// Selector stands in for the select selector where there is none.
-type Selector struct{ api.Selector }
+// Available reports whether this platform has the mechanism.
+const Available = false
 
 // New returns an error wrapping errors.ErrUnsupported.
-func New() (*Selector, error) {
-	return nil, fmt.Errorf("select: %w on this platform", errors.ErrUnsupported)
-}
+func New() (api.Selector, error) { return nil, backend.Unsupported("select") }

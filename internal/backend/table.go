@@ -1,17 +1,13 @@
-//go:build unix
-
 package backend
 
-import (
-	"github.com/evloop/evloop/api"
-	"golang.org/x/sys/unix"
-)
+import "github.com/evloop/evloop/api"
 
 // A Reg is one descriptor's registration in a Table.
 type Reg struct {
 	Gen      uint32 // nonzero while registered
 	Interest api.Interest
-	Silenced bool // closed while registered and reported once (select)
+	Silenced bool  // closed while registered and reported once (select)
+	Slot     int32 // the mechanism's own: an array index (poll), an arming (io_uring)
 }
 
 // A Table holds a selector's registrations, indexed by descriptor, and
@@ -30,6 +26,18 @@ func (t *Table) Lookup(fd int) *Reg {
 	return &t.regs[fd]
 }
 
+// Current returns fd's registration if its generation is gen: the kernel's
+// report of an earlier registration of the same number gets nil.
+func (t *Table) Current(fd int, gen uint32) *Reg {
+	if r := t.Lookup(fd); r != nil && r.Gen == gen {
+		return r
+	}
+	return nil
+}
+
+// Len returns one more than the highest descriptor the table has room for.
+func (t *Table) Len() int { return len(t.regs) }
+
 // NextGen returns a fresh generation; never 0, which means "none".
 func (t *Table) NextGen() uint32 {
 	t.gen++
@@ -47,18 +55,6 @@ func (t *Table) Set(fd int, r Reg) {
 	t.regs[fd] = r
 }
 
-// Check validates a Register or Modify call: the selector open, the
-// descriptor not negative, the interest valid for the modes it declares.
-func Check(closed bool, fd int, interest, modes api.Interest) error {
-	if closed {
-		return api.ErrClosed
-	}
-	if fd < 0 {
-		return unix.EBADF
-	}
-	return CheckInterest(interest, modes)
-}
-
 // Ready finishes the translation of a kernel's readiness r for a
 // registration of want: an error or hang-up makes every registered
 // direction ready, as libuv and the Go runtime do, so that the caller's
@@ -69,4 +65,36 @@ func Ready(r, want api.Interest) api.Interest {
 		r |= want & api.Directions
 	}
 	return r & (want&api.Directions | api.Error | api.HangUp)
+}
+
+// A Flag pairs a bit (or bits) of a mechanism's event mask with the api's.
+type Flag struct {
+	Kernel   uint32
+	Interest api.Interest
+}
+
+// Flags is a mechanism's translation table.
+type Flags []Flag
+
+// Mask returns the kernel's mask for a registration of in.
+func (fs Flags) Mask(in api.Interest) uint32 {
+	var m uint32
+	for _, f := range fs {
+		if in&f.Interest != 0 {
+			m |= f.Kernel
+		}
+	}
+	return m
+}
+
+// Ready translates what the kernel reports, ev, for a registration of
+// want (see [Ready]).
+func (fs Flags) Ready(ev uint32, want api.Interest) api.Interest {
+	var r api.Interest
+	for _, f := range fs {
+		if ev&f.Kernel != 0 {
+			r |= f.Interest
+		}
+	}
+	return Ready(r, want)
 }

@@ -35,17 +35,22 @@ func TestTable(t *testing.T) {
 }
 
 func TestCheck(t *testing.T) {
-	if err := Check(true, 3, api.Readable, 0); !errors.Is(err, api.ErrClosed) {
-		t.Errorf("Check(closed) = %v; want api.ErrClosed", err)
+	var c Core
+	if err := c.check(-1, api.Readable); !errors.Is(err, unix.EBADF) {
+		t.Errorf("check(fd -1) = %v; want EBADF", err)
 	}
-	if err := Check(false, -1, api.Readable, 0); !errors.Is(err, unix.EBADF) {
-		t.Errorf("Check(fd -1) = %v; want EBADF", err)
+	if err := c.check(3, 0); !errors.Is(err, api.ErrInterest) {
+		t.Errorf("check(interest 0) = %v; want api.ErrInterest", err)
 	}
-	if err := Check(false, 3, 0, 0); !errors.Is(err, api.ErrInterest) {
-		t.Errorf("Check(interest 0) = %v; want api.ErrInterest", err)
+	if err := c.check(3, api.Readable|api.OneShot); !errors.Is(err, api.ErrInterest) {
+		t.Errorf("check(undeclared mode) = %v; want api.ErrInterest", err)
 	}
-	if err := Check(false, 3, api.Writable, 0); err != nil {
-		t.Errorf("Check(valid) = %v; want nil", err)
+	if err := c.check(3, api.Writable); err != nil {
+		t.Errorf("check(valid) = %v; want nil", err)
+	}
+	c.closed = true
+	if err := c.check(3, api.Readable); !errors.Is(err, api.ErrClosed) {
+		t.Errorf("check(closed) = %v; want api.ErrClosed", err)
 	}
 }
 

@@ -1,5 +1,0 @@
-//go:build !linux && !(darwin || dragonfly || freebsd || netbsd || openbsd)
-
-package backends
-
-const platformDefault = "poll"
