@@ -30,6 +30,7 @@ import (
 	"github.com/evloop/evloop/backends/kqueue"
 	"github.com/evloop/evloop/backends/poll"
 	fdselect "github.com/evloop/evloop/backends/select"
+	"github.com/evloop/evloop/backends/uring"
 )
 
 // EnvVar is the environment variable that overrides the default backend.
@@ -46,11 +47,15 @@ type backend struct {
 var registry = []backend{
 	{"epoll", epoll.Available, false, epoll.New},
 	{"kqueue", kqueue.Available, false, kqueue.New},
+	{"io_uring", uring.Available, true, uring.New},
 	{"poll", poll.Available, false, poll.New},
 	{"select", fdselect.Available, false, fdselect.New},
 }
 
 // Names lists the backends this platform has, in order of preference.
+// io_uring is listed on Linux; whether this kernel lets a process use it
+// is known only when New tries (an error matching errors.ErrUnsupported
+// says why not).
 func Names() []string {
 	var names []string
 	for _, b := range registry {

@@ -5,7 +5,6 @@ package bench
 import (
 	"testing"
 
-	"github.com/evloop/evloop/backends"
 	"github.com/evloop/evloop/loop"
 )
 
@@ -13,11 +12,7 @@ import (
 // each pair's read end has an AddReader callback that passes the token on;
 // the loop runs until every token has been read.
 func DispatchLoop(b *testing.B, name string, fds, active int) {
-	sel, err := backends.New(name)
-	if err != nil {
-		b.Fatal(err)
-	}
-	l, err := loop.New(&loop.Options{Selector: sel})
+	l, err := loop.New(&loop.Options{Selector: open(b, name)})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/evloop/evloop/backends"
 	"github.com/evloop/evloop/loop"
 	"github.com/evloop/evloop/stream"
 	"github.com/evloop/evloop/task"
@@ -32,9 +33,10 @@ import (
 // machine where the load generator saturates its own core.
 
 // EchoImpls are the W3 servers: the loop with callbacks (Protocol and
-// Transport), the loop with a task per connection, and the Go runtime's
+// Transport), the same on io_uring instead of the platform's default
+// backend, the loop with a task per connection, and the Go runtime's
 // netpoller with a goroutine per connection.
-var EchoImpls = []string{"loop-callbacks", "loop-tasks", "netpoller"}
+var EchoImpls = []string{"loop-callbacks", "loop-callbacks-io_uring", "loop-tasks", "netpoller"}
 
 const echoMsg = 64
 
@@ -77,7 +79,15 @@ func ServeEcho(ctx context.Context, impl string, addr chan<- string) error {
 			}()
 		}
 	}
-	l, err := loop.New(nil)
+	opts := new(loop.Options)
+	if name, ok := strings.CutSuffix(impl, "-io_uring"); ok {
+		sel, err := backends.New("io_uring")
+		if err != nil {
+			return err
+		}
+		opts.Selector, impl = sel, name
+	}
+	l, err := loop.New(opts)
 	if err != nil {
 		return err
 	}

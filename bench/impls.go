@@ -3,7 +3,10 @@
 package bench
 
 import (
+	"errors"
 	"testing"
+
+	"github.com/evloop/evloop/api"
 
 	"github.com/evloop/evloop/backends"
 )
@@ -21,11 +24,7 @@ func DispatchImpls() []DispatchImpl {
 	var impls []DispatchImpl
 	for _, name := range backends.Names() {
 		impls = append(impls, DispatchImpl{name, func(b *testing.B, fds, active int) {
-			sel, err := backends.New(name)
-			if err != nil {
-				b.Fatal(err)
-			}
-			Dispatch(b, sel, fds, active)
+			Dispatch(b, open(b, name), fds, active)
 		}})
 	}
 	for _, name := range backends.Names() {
@@ -34,4 +33,17 @@ func DispatchImpls() []DispatchImpl {
 		}})
 	}
 	return append(impls, dispatchFloors...)
+}
+
+// open opens the backend called name, skipping the benchmark where this
+// system refuses it (io_uring where it is disabled).
+func open(b *testing.B, name string) api.Selector {
+	sel, err := backends.New(name)
+	if errors.Is(err, errors.ErrUnsupported) {
+		b.Skip(err)
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	return sel
 }

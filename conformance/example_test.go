@@ -24,7 +24,7 @@ func ExampleTestSelector() {
 // and the reference model with the same operations.
 func ExampleTestTimerQueue() {
 	newQueue := func() api.TimerQueue { return heap.New() }
-	_ = func(t *testing.T) { conformance.TestTimerQueue(t, newQueue) }
+	_ = func(t *testing.T) { conformance.TestTimerQueue(t, newQueue, nil) }
 	_ = func(f *testing.F) { conformance.FuzzTimerQueue(f, newQueue) }
 }
 

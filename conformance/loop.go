@@ -33,69 +33,50 @@ type NewLoop func(opts *loop.Options) (*loop.Loop, error)
 // own, under a watchdog.
 func TestLoop(t *testing.T, newLoop NewLoop) {
 	t.Helper()
-	for _, c := range loopCases {
-		t.Run(c.name, func(t *testing.T) {
-			t.Helper()
-			runLoopCase(c, newLoop).report(t)
-		})
-	}
+	runCases(t, loopCases, givenLoop(newLoop))
 }
 
-type loopCase struct {
-	name string
-	fn   func(t *recorder, newLoop NewLoop)
+// givenLoop hands each case the factory: loop cases make their loops.
+func givenLoop(newLoop NewLoop) func(*recorder) NewLoop {
+	return func(*recorder) NewLoop { return newLoop }
 }
 
-func runLoopCase(c loopCase, newLoop NewLoop) *recorder {
-	return run(caseLimit, func(r *recorder) { c.fn(r, newLoop) })
-}
-
-func runLoopSuite(newLoop NewLoop) []outcome {
-	var failed []outcome
-	for _, c := range loopCases {
-		if r := runLoopCase(c, newLoop); r.failed() {
-			failed = append(failed, r.outcome(c.name))
-		}
-	}
-	return failed
-}
-
-var loopCases = []loopCase{
-	{"CallSoonFIFO", testCallSoonFIFO},
-	{"NtodoRule", testNtodo},
-	{"NoStarvation", testNoStarvation},
-	{"TimersNeverEarly", testTimersNeverEarly},
-	{"EqualDeadlinesFIFO", testEqualDeadlines},
-	{"Cancel", testCancel},
-	{"CancelDuringIteration", testCancelDuring},
-	{"StaleHandle", testStaleHandle},
-	{"Reader", testReader},
-	{"Writer", testWriter},
-	{"ReplaceAndRemove", testReplaceRemove},
-	{"RemoveWithinBatch", testRemoveWithinBatch},
-	{"BadDescriptor", testLoopBadFd},
-	{"StopInCallback", testStopInCallback},
-	{"PanicRecovered", testPanic},
-	{"ThreadsafePosts", testThreadsafe},
-	{"ThreadsafeWakesSleepingLoop", testThreadsafeWakes},
-	{"RunUntil", testRunUntil},
-	{"RunningErrors", testRunningErrors},
-	{"Signal", testSignal},
-	{"VirtualTime", testVirtualTime},
-	{"AfterClose", testLoopAfterClose},
-	{"CloseReleases", testLoopCloseReleases},
-	{"DescriptorBounds", testDescriptorBounds},
-	{"ExtremeDeadlines", testLoopExtremeDeadlines},
-	{"ClosePosts", testClosePosts},
-	{"PostOrder", testPostOrder},
-	{"RunUntilStop", testRunUntilStop},
-	{"SignalErrors", testSignalErrors},
-	{"ReuseWithoutRemove", testReuseWithoutRemove},
-	{"ReplaceWithinBatch", testReplaceWithinBatch},
-	{"IdleLoopBlocks", testIdleLoopBlocks},
-	{"RemoveShrinks", testRemoveShrinks},
-	{"StopBeforeRun", testStopBeforeRun},
-	{"BurstMemory", testBurstMemory},
+var loopCases = []testCase[NewLoop]{
+	{name: "CallSoonFIFO", fn: loopCallSoonFIFO},
+	{name: "NtodoRule", fn: loopNtodoRule},
+	{name: "NoStarvation", fn: loopNoStarvation},
+	{name: "TimersNeverEarly", fn: loopTimersNeverEarly},
+	{name: "EqualDeadlinesFIFO", fn: loopEqualDeadlinesFIFO},
+	{name: "Cancel", fn: loopCancel},
+	{name: "CancelDuringIteration", fn: loopCancelDuringIteration},
+	{name: "StaleHandle", fn: loopStaleHandle},
+	{name: "Reader", fn: loopReader},
+	{name: "Writer", fn: loopWriter},
+	{name: "ReplaceAndRemove", fn: loopReplaceAndRemove},
+	{name: "RemoveWithinBatch", fn: loopRemoveWithinBatch},
+	{name: "BadDescriptor", fn: loopBadDescriptor},
+	{name: "StopInCallback", fn: loopStopInCallback},
+	{name: "PanicRecovered", fn: loopPanicRecovered},
+	{name: "ThreadsafePosts", fn: loopThreadsafePosts},
+	{name: "ThreadsafeWakesSleepingLoop", fn: loopThreadsafeWakesSleepingLoop},
+	{name: "RunUntil", fn: loopRunUntil},
+	{name: "RunningErrors", fn: loopRunningErrors},
+	{name: "Signal", fn: loopSignal},
+	{name: "VirtualTime", fn: loopVirtualTime},
+	{name: "AfterClose", fn: loopAfterClose},
+	{name: "CloseReleases", fn: loopCloseReleases},
+	{name: "DescriptorBounds", fn: loopDescriptorBounds},
+	{name: "ExtremeDeadlines", fn: loopExtremeDeadlines},
+	{name: "ClosePosts", fn: loopClosePosts},
+	{name: "PostOrder", fn: loopPostOrder},
+	{name: "RunUntilStop", fn: loopRunUntilStop},
+	{name: "SignalErrors", fn: loopSignalErrors},
+	{name: "ReuseWithoutRemove", fn: loopReuseWithoutRemove},
+	{name: "ReplaceWithinBatch", fn: loopReplaceWithinBatch},
+	{name: "IdleLoopBlocks", fn: loopIdleLoopBlocks},
+	{name: "RemoveShrinks", fn: loopRemoveShrinks},
+	{name: "StopBeforeRun", fn: loopStopBeforeRun},
+	{name: "BurstMemory", fn: loopBurstMemory},
 }
 
 // open makes the case's loop, closed when the case ends.
@@ -150,7 +131,7 @@ func runLoop(t *recorder, l *loop.Loop) {
 
 // --- callbacks ---
 
-func testCallSoonFIFO(t *recorder, newLoop NewLoop) {
+func loopCallSoonFIFO(t *recorder, newLoop NewLoop) {
 	l := open(t, newLoop, nil)
 	var got []int
 	for i := range 300 {
@@ -166,7 +147,7 @@ func testCallSoonFIFO(t *recorder, newLoop NewLoop) {
 	}
 }
 
-func testNtodo(t *recorder, newLoop NewLoop) {
+func loopNtodoRule(t *recorder, newLoop NewLoop) {
 	l := open(t, newLoop, nil)
 	var got []string
 	soon(t, l, func() {
@@ -184,9 +165,9 @@ func testNtodo(t *recorder, newLoop NewLoop) {
 	}
 }
 
-// testNoStarvation runs a callback that reschedules itself forever: a due
+// loopNoStarvation runs a callback that reschedules itself forever: a due
 // timer and a readable descriptor must still be served.
-func testNoStarvation(t *recorder, newLoop NewLoop) {
+func loopNoStarvation(t *recorder, newLoop NewLoop) {
 	l := open(t, newLoop, nil)
 	var spin func()
 	spins := 0
@@ -210,7 +191,7 @@ func testNoStarvation(t *recorder, newLoop NewLoop) {
 
 // --- timers ---
 
-func testTimersNeverEarly(t *recorder, newLoop NewLoop) {
+func loopTimersNeverEarly(t *recorder, newLoop NewLoop) {
 	l := open(t, newLoop, nil)
 	delays := []time.Duration{0, 100 * time.Microsecond, 1500 * time.Microsecond, 3 * time.Millisecond, 20 * time.Millisecond}
 	left := 2 * len(delays)
@@ -242,7 +223,7 @@ func testTimersNeverEarly(t *recorder, newLoop NewLoop) {
 	}
 }
 
-func testEqualDeadlines(t *recorder, newLoop NewLoop) {
+func loopEqualDeadlinesFIFO(t *recorder, newLoop NewLoop) {
 	l := open(t, newLoop, nil)
 	when := l.Now() + int64(2*time.Millisecond)
 	var got []int
@@ -273,7 +254,7 @@ func testEqualDeadlines(t *recorder, newLoop NewLoop) {
 	}
 }
 
-func testCancel(t *recorder, newLoop NewLoop) {
+func loopCancel(t *recorder, newLoop NewLoop) {
 	l := open(t, newLoop, nil)
 	ran := map[string]bool{}
 	hs := soon(t, l, func() { ran["soon"] = true })
@@ -300,9 +281,9 @@ func testCancel(t *recorder, newLoop NewLoop) {
 	}
 }
 
-// testCancelDuring cancels callbacks that are due in the same iteration,
+// loopCancelDuringIteration cancels callbacks that are due in the same iteration,
 // from a callback that runs before them.
-func testCancelDuring(t *recorder, newLoop NewLoop) {
+func loopCancelDuringIteration(t *recorder, newLoop NewLoop) {
 	l := open(t, newLoop, nil)
 	var ran []string
 	var hb, htb loop.Handle
@@ -334,9 +315,9 @@ func testCancelDuring(t *recorder, newLoop NewLoop) {
 	}
 }
 
-// testStaleHandle keeps the handle of a timer that ran and schedules
+// loopStaleHandle keeps the handle of a timer that ran and schedules
 // many more: the old handle must cancel none of them.
-func testStaleHandle(t *recorder, newLoop NewLoop) {
+func loopStaleHandle(t *recorder, newLoop NewLoop) {
 	l := open(t, newLoop, nil)
 	old := later(t, l, 0, l.Stop)
 	runLoop(t, l)
@@ -356,7 +337,7 @@ func testStaleHandle(t *recorder, newLoop NewLoop) {
 
 // --- descriptors ---
 
-func testReader(t *recorder, newLoop NewLoop) {
+func loopReader(t *recorder, newLoop NewLoop) {
 	l := open(t, newLoop, nil)
 	a, b := socketPair(t)
 	var got []byte
@@ -378,7 +359,7 @@ func testReader(t *recorder, newLoop NewLoop) {
 	}
 }
 
-func testWriter(t *recorder, newLoop NewLoop) {
+func loopWriter(t *recorder, newLoop NewLoop) {
 	l := open(t, newLoop, nil)
 	a, _ := socketPair(t)
 	calls := 0
@@ -396,7 +377,7 @@ func testWriter(t *recorder, newLoop NewLoop) {
 	}
 }
 
-func testReplaceRemove(t *recorder, newLoop NewLoop) {
+func loopReplaceAndRemove(t *recorder, newLoop NewLoop) {
 	l := open(t, newLoop, nil)
 	a, b := socketPair(t)
 	var calls []string
@@ -438,9 +419,9 @@ func testReplaceRemove(t *recorder, newLoop NewLoop) {
 	}
 }
 
-// testRemoveWithinBatch makes two descriptors ready at once; whichever
+// loopRemoveWithinBatch makes two descriptors ready at once; whichever
 // callback runs first removes the other's, which must then not run.
-func testRemoveWithinBatch(t *recorder, newLoop NewLoop) {
+func loopRemoveWithinBatch(t *recorder, newLoop NewLoop) {
 	l := open(t, newLoop, nil)
 	a, b := socketPair(t)
 	c, d := socketPair(t)
@@ -455,7 +436,7 @@ func testRemoveWithinBatch(t *recorder, newLoop NewLoop) {
 	}
 }
 
-func testLoopBadFd(t *recorder, newLoop NewLoop) {
+func loopBadDescriptor(t *recorder, newLoop NewLoop) {
 	l := open(t, newLoop, nil)
 	a, _ := socketPair(t)
 	closeNow(t, a)
@@ -478,7 +459,7 @@ func testLoopBadFd(t *recorder, newLoop NewLoop) {
 
 // --- running ---
 
-func testStopInCallback(t *recorder, newLoop NewLoop) {
+func loopStopInCallback(t *recorder, newLoop NewLoop) {
 	l := open(t, newLoop, nil)
 	var ran []string
 	soon(t, l, func() {
@@ -498,7 +479,7 @@ func testStopInCallback(t *recorder, newLoop NewLoop) {
 	}
 }
 
-func testPanic(t *recorder, newLoop NewLoop) {
+func loopPanicRecovered(t *recorder, newLoop NewLoop) {
 	l := open(t, newLoop, nil)
 	var caught []*loop.Exception
 	l.SetExceptionHandler(func(e *loop.Exception) { caught = append(caught, e) })
@@ -524,7 +505,7 @@ func testPanic(t *recorder, newLoop NewLoop) {
 	runLoop(t, l)
 }
 
-func testThreadsafe(t *recorder, newLoop NewLoop) {
+func loopThreadsafePosts(t *recorder, newLoop NewLoop) {
 	l := open(t, newLoop, nil)
 	const posters, each = 8, 1000
 	var count int // touched only on the loop's goroutine
@@ -553,7 +534,7 @@ func testThreadsafe(t *recorder, newLoop NewLoop) {
 	}
 }
 
-func testThreadsafeWakes(t *recorder, newLoop NewLoop) {
+func loopThreadsafeWakesSleepingLoop(t *recorder, newLoop NewLoop) {
 	l := open(t, newLoop, nil)
 	posted := make(chan error, 1)
 	go func() {
@@ -570,7 +551,7 @@ func testThreadsafeWakes(t *recorder, newLoop NewLoop) {
 	}
 }
 
-func testRunUntil(t *recorder, newLoop NewLoop) {
+func loopRunUntil(t *recorder, newLoop NewLoop) {
 	l := open(t, newLoop, nil)
 	ctx, cancel := context.WithCancel(context.Background())
 	ticks := 0
@@ -590,7 +571,7 @@ func testRunUntil(t *recorder, newLoop NewLoop) {
 	}
 }
 
-func testRunningErrors(t *recorder, newLoop NewLoop) {
+func loopRunningErrors(t *recorder, newLoop NewLoop) {
 	l := open(t, newLoop, nil)
 	soon(t, l, func() {
 		if err := l.Run(); !errors.Is(err, api.ErrRunning) {
@@ -607,7 +588,7 @@ func testRunningErrors(t *recorder, newLoop NewLoop) {
 	runLoop(t, l)
 }
 
-func testSignal(t *recorder, newLoop NewLoop) {
+func loopSignal(t *recorder, newLoop NewLoop) {
 	l := open(t, newLoop, nil)
 	got := 0
 	if err := l.AddSignalHandler(unix.SIGUSR2, func() { got++; l.Stop() }); err != nil {
@@ -626,7 +607,7 @@ func testSignal(t *recorder, newLoop NewLoop) {
 	}
 }
 
-func testVirtualTime(t *recorder, newLoop NewLoop) {
+func loopVirtualTime(t *recorder, newLoop NewLoop) {
 	clock := loop.NewVirtualClock(0)
 	l := open(t, newLoop, &loop.Options{Clock: clock})
 	var got []string
@@ -650,7 +631,7 @@ func testVirtualTime(t *recorder, newLoop NewLoop) {
 	}
 }
 
-func testLoopAfterClose(t *recorder, newLoop NewLoop) {
+func loopAfterClose(t *recorder, newLoop NewLoop) {
 	l := open(t, newLoop, nil)
 	h := later(t, l, time.Hour, func() {})
 	if err := l.Close(); err != nil {
@@ -685,9 +666,9 @@ func testLoopAfterClose(t *recorder, newLoop NewLoop) {
 	}
 }
 
-// testLoopCloseReleases opens loops with descriptors, timers and a signal
+// loopCloseReleases opens loops with descriptors, timers and a signal
 // handler, closes them, and counts descriptors and goroutines.
-func testLoopCloseReleases(t *recorder, newLoop NewLoop) {
+func loopCloseReleases(t *recorder, newLoop NewLoop) {
 	haveProc := true
 	if _, err := os.Stat("/proc/self/fd"); err != nil {
 		haveProc = false

@@ -3,7 +3,6 @@
 package conformance
 
 import (
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -113,7 +112,7 @@ func goodSelector() api.Selector {
 
 func TestLoopSuitePassesGoodParts(t *testing.T) {
 	newLoop := loopWith(goodSelector, goodQueue)
-	if failed := runLoopSuite(newLoop); len(failed) > 0 {
+	if failed := failures(loopCases, givenLoop(newLoop)); len(failed) > 0 {
 		t.Errorf("the loop suite failed a loop of correct parts: %v", failed)
 	}
 }
@@ -136,11 +135,7 @@ func TestLoopSuiteCatchesBrokenParts(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			defer func(d time.Duration) { caseLimit = d }(caseLimit)
 			caseLimit = 2 * time.Second // broken parts make cases hang until the watchdog
-			i := slices.IndexFunc(loopCases, func(lc loopCase) bool { return lc.name == c.caughtBy })
-			if i < 0 {
-				t.Fatalf("no case %s", c.caughtBy)
-			}
-			r := runLoopCase(loopCases[i], c.newLoop)
+			r := runCase(caseNamed(loopCases, c.caughtBy), givenLoop(c.newLoop))
 			if !r.failed() {
 				t.Fatalf("case %s passed; want it to fail", c.caughtBy)
 			}

@@ -24,13 +24,16 @@ import (
 // racing other goroutines, descriptor numbers reused behind the loop's
 // back, idle loops that must block, memory a burst leaves behind.
 
-// testDescriptorBounds passes descriptors no process can have open: the
+// loopDescriptorBounds passes descriptors no process can have open: the
 // loop must refuse them before it sizes anything by them.
-func testDescriptorBounds(t *recorder, newLoop NewLoop) {
+func loopDescriptorBounds(t *recorder, newLoop NewLoop) {
 	l := open(t, newLoop, nil)
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	for _, fd := range []int{1 << 24, math.MaxInt32, math.MaxInt32 + 1, math.MaxInt} {
+	// MaxInt32+1 as an int64 first, so that the list builds on 32-bit
+	// systems, where it wraps to a negative number, also refused.
+	past := int64(math.MaxInt32) + 1
+	for _, fd := range []int{1 << 24, math.MaxInt32, int(past), math.MaxInt} {
 		if err := l.AddReader(fd, func() {}); !errors.Is(err, unix.EBADF) {
 			t.Errorf("AddReader(%d) = %v; want an error matching unix.EBADF", fd, err)
 		}
@@ -47,11 +50,11 @@ func testDescriptorBounds(t *recorder, newLoop NewLoop) {
 	}
 }
 
-// testLoopExtremeDeadlines schedules timers at the ends of int64 and at random
+// loopExtremeDeadlines schedules timers at the ends of int64 and at random
 // times on both sides of now, on a real and on a virtual clock: those due
 // run, none runs early, math.MaxInt64 never comes, and the loop keeps its
 // other timers.
-func testLoopExtremeDeadlines(t *recorder, newLoop NewLoop) {
+func loopExtremeDeadlines(t *recorder, newLoop NewLoop) {
 	seed := rand.Uint64()
 	t.Logf("seed %d", seed)
 	rng := rand.New(rand.NewPCG(seed, seed))
@@ -101,12 +104,12 @@ func testLoopExtremeDeadlines(t *recorder, newLoop NewLoop) {
 	}
 }
 
-// testClosePosts races Close with goroutines posting callbacks: every post
+// loopClosePosts races Close with goroutines posting callbacks: every post
 // that returned nil runs, and no wake-up is written to a descriptor number
 // the loop has released (the program reopens numbers as it goes). The
 // second is a narrow race that this case rarely catches; package loop's
 // own tests pin it down with a hook.
-func testClosePosts(t *recorder, newLoop NewLoop) {
+func loopClosePosts(t *recorder, newLoop NewLoop) {
 	const cycles, posters = 100, 3
 	var accepted, ran, stray atomic.Int64
 	for range cycles {
@@ -170,9 +173,9 @@ func testClosePosts(t *recorder, newLoop NewLoop) {
 	}
 }
 
-// testPostOrder posts from the loop's goroutine and then calls CallSoon:
+// loopPostOrder posts from the loop's goroutine and then calls CallSoon:
 // asyncio's one FIFO runs the post first.
-func testPostOrder(t *recorder, newLoop NewLoop) {
+func loopPostOrder(t *recorder, newLoop NewLoop) {
 	l := open(t, newLoop, nil)
 	var got []string
 	soon(t, l, func() {
@@ -193,9 +196,9 @@ func testPostOrder(t *recorder, newLoop NewLoop) {
 	}
 }
 
-// testRunUntilStop cancels RunUntil's context in the iteration that calls
+// loopRunUntilStop cancels RunUntil's context in the iteration that calls
 // Stop: the next Run must not inherit a Stop.
-func testRunUntilStop(t *recorder, newLoop NewLoop) {
+func loopRunUntilStop(t *recorder, newLoop NewLoop) {
 	l := open(t, newLoop, nil)
 	ctx, cancel := context.WithCancel(context.Background())
 	soon(t, l, func() { cancel(); l.Stop() })
@@ -210,8 +213,8 @@ func testRunUntilStop(t *recorder, newLoop NewLoop) {
 	}
 }
 
-// testSignalErrors passes signals that can never be delivered.
-func testSignalErrors(t *recorder, newLoop NewLoop) {
+// loopSignalErrors passes signals that can never be delivered.
+func loopSignalErrors(t *recorder, newLoop NewLoop) {
 	l := open(t, newLoop, nil)
 	for _, sig := range []syscall.Signal{0, -1, 65, 1 << 20, syscall.SIGKILL, syscall.SIGSTOP} {
 		if err := l.AddSignalHandler(sig, func() {}); !errors.Is(err, api.ErrSignal) {
@@ -226,12 +229,12 @@ func testSignalErrors(t *recorder, newLoop NewLoop) {
 	}
 }
 
-// testReuseWithoutRemove closes a registered descriptor without removing
+// loopReuseWithoutRemove closes a registered descriptor without removing
 // its reader and gives its number to a new socket (with and without an
 // iteration in between, and with a duplicate keeping the old file open):
 // AddReader for the new socket must reach the kernel and work, and
 // readiness of the old file must not reach the new callback.
-func testReuseWithoutRemove(t *recorder, newLoop NewLoop) {
+func loopReuseWithoutRemove(t *recorder, newLoop NewLoop) {
 	for _, v := range []struct {
 		name          string
 		iterate, keep bool
@@ -289,10 +292,10 @@ func testReuseWithoutRemove(t *recorder, newLoop NewLoop) {
 	}
 }
 
-// testReplaceWithinBatch makes two descriptors ready at once; whichever
+// loopReplaceWithinBatch makes two descriptors ready at once; whichever
 // callback runs first replaces the other's reader, whose old callback must
 // then not run in this iteration (the new one runs in a later one).
-func testReplaceWithinBatch(t *recorder, newLoop NewLoop) {
+func loopReplaceWithinBatch(t *recorder, newLoop NewLoop) {
 	l := open(t, newLoop, nil)
 	a, b := socketPair(t)
 	c, d := socketPair(t)
@@ -328,9 +331,9 @@ func idleIterations(t *recorder, l *loop.Loop) uint64 {
 // in 30 ms, one that spins thousands of times.
 const maxIdleIterations = 50
 
-// testIdleLoopBlocks watches a quiet descriptor: the loop must block, not
+// loopIdleLoopBlocks watches a quiet descriptor: the loop must block, not
 // spin.
-func testIdleLoopBlocks(t *recorder, newLoop NewLoop) {
+func loopIdleLoopBlocks(t *recorder, newLoop NewLoop) {
 	l := open(t, newLoop, nil)
 	a, _ := socketPair(t)
 	if err := l.AddReader(a, func() {}); err != nil {
@@ -343,10 +346,10 @@ func testIdleLoopBlocks(t *recorder, newLoop NewLoop) {
 	}
 }
 
-// testRemoveShrinks removes the writer of a descriptor that is always
+// loopRemoveShrinks removes the writer of a descriptor that is always
 // writable: the kernel's registration must shrink to reading, or the loop
 // spins on writability nobody wants.
-func testRemoveShrinks(t *recorder, newLoop NewLoop) {
+func loopRemoveShrinks(t *recorder, newLoop NewLoop) {
 	l := open(t, newLoop, nil)
 	a, _ := socketPair(t)
 	if err := l.AddReader(a, func() {}); err != nil {
@@ -364,9 +367,9 @@ func testRemoveShrinks(t *recorder, newLoop NewLoop) {
 	}
 }
 
-// testStopBeforeRun stops a loop that has not run: Run does one iteration
+// loopStopBeforeRun stops a loop that has not run: Run does one iteration
 // and returns, even with descriptors to watch and a timer an hour away.
-func testStopBeforeRun(t *recorder, newLoop NewLoop) {
+func loopStopBeforeRun(t *recorder, newLoop NewLoop) {
 	l := open(t, newLoop, nil)
 	a, _ := socketPair(t)
 	if err := l.AddReader(a, func() {}); err != nil {
@@ -381,9 +384,9 @@ func testStopBeforeRun(t *recorder, newLoop NewLoop) {
 	}
 }
 
-// testBurstMemory arms a burst of timers and cancels or fires them: once
+// loopBurstMemory arms a burst of timers and cancels or fires them: once
 // the burst has drained, the heap comes back to where it was.
-func testBurstMemory(t *recorder, newLoop NewLoop) {
+func loopBurstMemory(t *recorder, newLoop NewLoop) {
 	clock := loop.NewVirtualClock(0)
 	l := open(t, newLoop, &loop.Options{Clock: clock})
 	const burst = 200_000

@@ -59,12 +59,14 @@ func (q *ReferenceQueue) Remove(t *api.Timer) bool {
 // Len implements [api.TimerQueue].
 func (q *ReferenceQueue) Len() int { return len(q.timers) }
 
-// NextDeadline implements [api.TimerQueue]; the answer is exact.
+// NextDeadline implements [api.TimerQueue]; the answer is exact. Like
+// every queue, it reads the deadline recorded at Push (Q.When), not the
+// caller's field, which may have changed since.
 func (q *ReferenceQueue) NextDeadline() (int64, bool) {
 	if len(q.timers) == 0 {
 		return 0, false
 	}
-	return q.timers[0].Deadline, true
+	return q.timers[0].Q.When, true
 }
 
 // Expire implements [api.TimerQueue].

@@ -27,81 +27,56 @@ import (
 // modes run only when the selector declares them through [api.Modes].
 func TestSelector(t *testing.T, newSelector NewSelector) {
 	t.Helper()
-	for _, c := range selectorCases {
-		t.Run(c.name, func(t *testing.T) {
-			t.Helper()
-			runSelectorCase(c, newSelector).report(t)
-		})
-	}
+	runCases(t, selectorCases, openSelector(newSelector))
 }
 
-type selectorCase struct {
-	name  string
-	limit time.Duration // watchdog; 0 means caseLimit
-	fn    func(t *recorder, s api.Selector)
-}
-
-func runSelectorCase(c selectorCase, newSelector NewSelector) *recorder {
-	limit := c.limit
-	if limit == 0 {
-		limit = caseLimit
-	}
-	return run(limit, func(r *recorder) {
+// openSelector makes each case's selector, and closes it when the case
+// ends.
+func openSelector(newSelector NewSelector) func(*recorder) api.Selector {
+	return func(r *recorder) api.Selector {
 		s, err := newSelector()
 		if err != nil {
 			r.Fatalf("new selector: %v", err)
 		}
 		r.Cleanup(func() { s.Close() })
 		r.newSelector = newSelector
-		c.fn(r, s)
-	})
-}
-
-// runSelectorSuite runs every case and returns those that failed; the
-// suite's own tests use it on deliberately broken selectors.
-func runSelectorSuite(newSelector NewSelector) []outcome {
-	var failed []outcome
-	for _, c := range selectorCases {
-		if r := runSelectorCase(c, newSelector); r.failed() {
-			failed = append(failed, r.outcome(c.name))
-		}
+		return s
 	}
-	return failed
 }
 
-var selectorCases = []selectorCase{
-	{name: "Name", fn: testName},
-	{name: "RegisterTwice", fn: testRegisterTwice},
-	{name: "UnknownDescriptor", fn: testUnknown},
-	{name: "BadDescriptor", fn: testBadDescriptor},
-	{name: "NotPollable", fn: testNotPollable},
-	{name: "BadInterest", fn: testBadInterest},
-	{name: "Readable", fn: testReadable},
-	{name: "Writable", fn: testWritable},
-	{name: "Pipe", fn: testPipe},
-	{name: "LevelTriggered", fn: testLevelTriggered},
-	{name: "Modify", fn: testModify},
-	{name: "Unregister", fn: testUnregister},
-	{name: "PeerClose", fn: testPeerClose},
-	{name: "PipeWriterClose", fn: testPipeWriterClose},
-	{name: "TimeoutZero", fn: testTimeoutZero},
-	{name: "TimeoutRoundsUp", fn: testTimeoutRoundsUp},
-	{name: "TimeoutEndsEarlyOnEvent", fn: testTimeoutWakes},
-	{name: "BlockingWait", fn: testBlocking},
-	{name: "Signals", fn: testSignals},
-	{name: "ShortBuffer", fn: testShortBuffer},
-	{name: "BufferCapacity", fn: testBufferCapacity},
-	{name: "ManyDescriptors", limit: 60 * time.Second, fn: testManyDescriptors},
-	{name: "HighDescriptor", fn: testHighDescriptor},
-	{name: "ClosedWhileRegistered", fn: testClosedWhileRegistered},
-	{name: "ReuseAfterUnregister", fn: testReuseAfterUnregister},
-	{name: "UnregisterWithEventInBuffer", fn: testUnregisterInBatch},
-	{name: "StaleRegistrationOfDuplicate", fn: testStaleDuplicate},
-	{name: "AfterClose", fn: testAfterClose},
-	{name: "CloseReleasesDescriptors", fn: testCloseReleases},
-	{name: "SelectAllocs", fn: testSelectAllocs},
-	{name: "EdgeTriggered", fn: testEdgeTriggered},
-	{name: "OneShot", fn: testOneShot},
+var selectorCases = []testCase[api.Selector]{
+	{name: "Name", fn: selectorName},
+	{name: "RegisterTwice", fn: selectorRegisterTwice},
+	{name: "UnknownDescriptor", fn: selectorUnknownDescriptor},
+	{name: "BadDescriptor", fn: selectorBadDescriptor},
+	{name: "NotPollable", fn: selectorNotPollable},
+	{name: "BadInterest", fn: selectorBadInterest},
+	{name: "Readable", fn: selectorReadable},
+	{name: "Writable", fn: selectorWritable},
+	{name: "Pipe", fn: selectorPipe},
+	{name: "LevelTriggered", fn: selectorLevelTriggered},
+	{name: "Modify", fn: selectorModify},
+	{name: "Unregister", fn: selectorUnregister},
+	{name: "PeerClose", fn: selectorPeerClose},
+	{name: "PipeWriterClose", fn: selectorPipeWriterClose},
+	{name: "TimeoutZero", fn: selectorTimeoutZero},
+	{name: "TimeoutRoundsUp", fn: selectorTimeoutRoundsUp},
+	{name: "TimeoutEndsEarlyOnEvent", fn: selectorTimeoutEndsEarlyOnEvent},
+	{name: "BlockingWait", fn: selectorBlockingWait},
+	{name: "Signals", fn: selectorSignals},
+	{name: "ShortBuffer", fn: selectorShortBuffer},
+	{name: "BufferCapacity", fn: selectorBufferCapacity},
+	{name: "ManyDescriptors", limit: 60 * time.Second, fn: selectorManyDescriptors},
+	{name: "HighDescriptor", fn: selectorHighDescriptor},
+	{name: "ClosedWhileRegistered", fn: selectorClosedWhileRegistered},
+	{name: "ReuseAfterUnregister", fn: selectorReuseAfterUnregister},
+	{name: "UnregisterWithEventInBuffer", fn: selectorUnregisterWithEventInBuffer},
+	{name: "StaleRegistrationOfDuplicate", fn: selectorStaleRegistrationOfDuplicate},
+	{name: "AfterClose", fn: selectorAfterClose},
+	{name: "CloseReleasesDescriptors", fn: selectorCloseReleasesDescriptors},
+	{name: "SelectAllocs", fn: selectorSelectAllocs},
+	{name: "EdgeTriggered", fn: selectorEdgeTriggered},
+	{name: "OneShot", fn: selectorOneShot},
 }
 
 // --- descriptors ---
@@ -243,13 +218,13 @@ func expectNone(t *recorder, s api.Selector, fd int) {
 
 // --- cases ---
 
-func testName(t *recorder, s api.Selector) {
+func selectorName(t *recorder, s api.Selector) {
 	if s.Name() == "" {
 		t.Errorf(`Name() = ""; want the mechanism's name`)
 	}
 }
 
-func testRegisterTwice(t *recorder, s api.Selector) {
+func selectorRegisterTwice(t *recorder, s api.Selector) {
 	a, _ := socketPair(t)
 	register(t, s, a, api.Readable)
 	err := s.Register(a, api.Writable)
@@ -260,7 +235,7 @@ func testRegisterTwice(t *recorder, s api.Selector) {
 	expectNone(t, s, a)
 }
 
-func testUnknown(t *recorder, s api.Selector) {
+func selectorUnknownDescriptor(t *recorder, s api.Selector) {
 	a, _ := socketPair(t)
 	if err := s.Modify(a, api.Readable); !errors.Is(err, fs.ErrNotExist) || !errors.Is(err, api.ErrNotRegistered) {
 		t.Errorf("Modify(unregistered fd %d) = %v; want an error matching fs.ErrNotExist and api.ErrNotRegistered", a, err)
@@ -280,7 +255,7 @@ func testUnknown(t *recorder, s api.Selector) {
 	}
 }
 
-func testBadDescriptor(t *recorder, s api.Selector) {
+func selectorBadDescriptor(t *recorder, s api.Selector) {
 	if err := s.Register(-1, api.Readable); !errors.Is(err, unix.EBADF) {
 		t.Errorf("Register(-1) = %v; want an error matching unix.EBADF", err)
 	}
@@ -298,10 +273,10 @@ func testBadDescriptor(t *recorder, s api.Selector) {
 	}
 }
 
-// testNotPollable registers a regular file and a directory: every
+// selectorNotPollable registers a regular file and a directory: every
 // backend refuses both alike (epoll's EPERM), rather than call them ready
 // for ever (poll, select) or until the end of the file (kqueue).
-func testNotPollable(t *recorder, s api.Selector) {
+func selectorNotPollable(t *recorder, s api.Selector) {
 	dir, err := os.MkdirTemp("", "evloop-conformance")
 	if err != nil {
 		t.Fatalf("MkdirTemp: %v", err)
@@ -326,7 +301,7 @@ func testNotPollable(t *recorder, s api.Selector) {
 	}
 }
 
-func testBadInterest(t *recorder, s api.Selector) {
+func selectorBadInterest(t *recorder, s api.Selector) {
 	a, _ := socketPair(t)
 	modes := api.Modes(s)
 	for _, in := range []api.Interest{0, api.Error, api.HangUp, api.Readable | api.Error, 0x80 | api.Readable} {
@@ -348,7 +323,7 @@ func testBadInterest(t *recorder, s api.Selector) {
 	}
 }
 
-func testReadable(t *recorder, s api.Selector) {
+func selectorReadable(t *recorder, s api.Selector) {
 	a, b := socketPair(t)
 	register(t, s, a, api.Readable)
 	expectNone(t, s, a)
@@ -358,7 +333,7 @@ func testReadable(t *recorder, s api.Selector) {
 	expectNone(t, s, a)
 }
 
-func testWritable(t *recorder, s api.Selector) {
+func selectorWritable(t *recorder, s api.Selector) {
 	a, _ := socketPair(t)
 	register(t, s, a, api.Writable)
 	expect(t, s, 0, a, api.Writable, api.Writable)
@@ -376,7 +351,7 @@ func testWritable(t *recorder, s api.Selector) {
 	expectNone(t, s, a)
 }
 
-func testPipe(t *recorder, s api.Selector) {
+func selectorPipe(t *recorder, s api.Selector) {
 	r, w := pipe(t)
 	register(t, s, r, api.Readable)
 	register(t, s, w, api.Writable)
@@ -391,7 +366,7 @@ func testPipe(t *recorder, s api.Selector) {
 	expect(t, s, 0, r, api.Readable, api.Readable)
 }
 
-func testLevelTriggered(t *recorder, s api.Selector) {
+func selectorLevelTriggered(t *recorder, s api.Selector) {
 	a, b := socketPair(t)
 	register(t, s, a, api.Readable)
 	write(t, b, "xy")
@@ -409,7 +384,7 @@ func testLevelTriggered(t *recorder, s api.Selector) {
 	expectNone(t, s, a)
 }
 
-func testModify(t *recorder, s api.Selector) {
+func selectorModify(t *recorder, s api.Selector) {
 	a, b := socketPair(t)
 	register(t, s, a, api.Readable)
 	write(t, b, "x")
@@ -439,7 +414,7 @@ func twoReadable(t *recorder, s api.Selector) (a, c int) {
 	return a, c
 }
 
-func testUnregister(t *recorder, s api.Selector) {
+func selectorUnregister(t *recorder, s api.Selector) {
 	a, c := twoReadable(t, s)
 	if err := s.Unregister(a); err != nil {
 		t.Fatalf("Unregister(%d) = %v; want nil", a, err)
@@ -456,7 +431,7 @@ func testUnregister(t *recorder, s api.Selector) {
 	expect(t, s, 0, a, api.Writable, api.Writable)
 }
 
-func testPeerClose(t *recorder, s api.Selector) {
+func selectorPeerClose(t *recorder, s api.Selector) {
 	a, b := socketPair(t)
 	register(t, s, a, api.Readable)
 	closeNow(t, b)
@@ -467,7 +442,7 @@ func testPeerClose(t *recorder, s api.Selector) {
 	}
 }
 
-func testPipeWriterClose(t *recorder, s api.Selector) {
+func selectorPipeWriterClose(t *recorder, s api.Selector) {
 	r, w := pipe(t)
 	register(t, s, r, api.Readable)
 	closeNow(t, w)
@@ -475,7 +450,7 @@ func testPipeWriterClose(t *recorder, s api.Selector) {
 	expect(t, s, time.Second, r, api.Readable, api.Readable)
 }
 
-func testTimeoutZero(t *recorder, s api.Selector) {
+func selectorTimeoutZero(t *recorder, s api.Selector) {
 	a, _ := socketPair(t)
 	register(t, s, a, api.Readable)
 	start := time.Now()
@@ -488,7 +463,7 @@ func testTimeoutZero(t *recorder, s api.Selector) {
 	}
 }
 
-func testTimeoutRoundsUp(t *recorder, s api.Selector) {
+func selectorTimeoutRoundsUp(t *recorder, s api.Selector) {
 	a, _ := socketPair(t)
 	register(t, s, a, api.Readable)
 	// 1.5 ms is where a wait rounded down to whole milliseconds returns
@@ -508,7 +483,7 @@ func testTimeoutRoundsUp(t *recorder, s api.Selector) {
 	}
 }
 
-func testTimeoutWakes(t *recorder, s api.Selector) {
+func selectorTimeoutEndsEarlyOnEvent(t *recorder, s api.Selector) {
 	a, b := socketPair(t)
 	register(t, s, a, api.Readable)
 	timer := time.AfterFunc(20*time.Millisecond, func() { unix.Write(b, []byte("x")) })
@@ -523,7 +498,7 @@ func testTimeoutWakes(t *recorder, s api.Selector) {
 	}
 }
 
-func testBlocking(t *recorder, s api.Selector) {
+func selectorBlockingWait(t *recorder, s api.Selector) {
 	a, b := socketPair(t)
 	register(t, s, a, api.Readable)
 	timer := time.AfterFunc(20*time.Millisecond, func() { unix.Write(b, []byte("x")) })
@@ -534,10 +509,10 @@ func testBlocking(t *recorder, s api.Selector) {
 	}
 }
 
-// testSignals waits 200 ms while the waiting thread receives SIGURG
+// selectorSignals waits 200 ms while the waiting thread receives SIGURG
 // hundreds of times (the signal the Go runtime uses for preemption): every
 // interrupted wait must be resumed with the time remaining.
-func testSignals(t *recorder, s api.Selector) {
+func selectorSignals(t *recorder, s api.Selector) {
 	a, _ := socketPair(t)
 	register(t, s, a, api.Readable)
 	const wait = 200 * time.Millisecond
@@ -581,7 +556,7 @@ func testSignals(t *recorder, s api.Selector) {
 	}
 }
 
-func testShortBuffer(t *recorder, s api.Selector) {
+func selectorShortBuffer(t *recorder, s api.Selector) {
 	a, _ := socketPair(t)
 	register(t, s, a, api.Writable)
 	full := make([]api.Event, 2)
@@ -596,10 +571,10 @@ func testShortBuffer(t *recorder, s api.Selector) {
 	}
 }
 
-// testBufferCapacity checks that Select appends after what is in the
+// selectorBufferCapacity checks that Select appends after what is in the
 // buffer, respects its capacity, and that the ready descriptors left out
 // are reported by the following calls.
-func testBufferCapacity(t *recorder, s api.Selector) {
+func selectorBufferCapacity(t *recorder, s api.Selector) {
 	want := map[int]bool{}
 	for range 10 {
 		a, _ := socketPair(t)
@@ -629,7 +604,7 @@ func testBufferCapacity(t *recorder, s api.Selector) {
 	}
 }
 
-func testManyDescriptors(t *recorder, s api.Selector) {
+func selectorManyDescriptors(t *recorder, s api.Selector) {
 	const pairs = 1200
 	raiseFileLimit(t, 2*pairs+64)
 	reads := make([]int, pairs)
@@ -714,9 +689,9 @@ func moveTo(t *recorder, fd, target int) {
 	closeLater(t, target)
 }
 
-// testHighDescriptor registers descriptor 5000: no backend may be limited
+// selectorHighDescriptor registers descriptor 5000: no backend may be limited
 // to FD_SETSIZE where the platform is not.
-func testHighDescriptor(t *recorder, s api.Selector) {
+func selectorHighDescriptor(t *recorder, s api.Selector) {
 	const high = 5000
 	raiseFileLimit(t, high+1)
 	if _, err := unix.FcntlInt(high, unix.F_GETFD, 0); err == nil {
@@ -738,10 +713,10 @@ func testHighDescriptor(t *recorder, s api.Selector) {
 	}
 }
 
-// testReuseAfterUnregister unregisters and closes a ready descriptor, lets
+// selectorReuseAfterUnregister unregisters and closes a ready descriptor, lets
 // its number be reused, and registers the new one: nothing of the old
 // registration may be reported as the new one's.
-func testReuseAfterUnregister(t *recorder, s api.Selector) {
+func selectorReuseAfterUnregister(t *recorder, s api.Selector) {
 	a, b := socketPair(t)
 	register(t, s, a, api.Readable)
 	write(t, b, "x")
@@ -762,10 +737,10 @@ func testReuseAfterUnregister(t *recorder, s api.Selector) {
 	expect(t, s, 0, a, api.Writable, api.Writable)
 }
 
-// testUnregisterInBatch unregisters a descriptor whose event is already in
+// selectorUnregisterWithEventInBuffer unregisters a descriptor whose event is already in
 // the caller's buffer, as a callback earlier in the batch would: the
 // selector must forget it at once.
-func testUnregisterInBatch(t *recorder, s api.Selector) {
+func selectorUnregisterWithEventInBuffer(t *recorder, s api.Selector) {
 	twoReadable(t, s)
 	evs := sel(t, s, 0)
 	if len(evs) != 2 {
@@ -786,11 +761,11 @@ func testUnregisterInBatch(t *recorder, s api.Selector) {
 	}
 }
 
-// testStaleDuplicate closes a registered descriptor while a duplicate of
+// selectorStaleRegistrationOfDuplicate closes a registered descriptor while a duplicate of
 // it stays open, then registers a new file under the same number. epoll
 // keeps watching the old file (epoll(7)); its events must not be reported
 // as the new registration's.
-func testStaleDuplicate(t *recorder, s api.Selector) {
+func selectorStaleRegistrationOfDuplicate(t *recorder, s api.Selector) {
 	a, b := socketPair(t)
 	register(t, s, a, api.Readable)
 	dup, err := unix.Dup(a)
@@ -816,10 +791,10 @@ func testStaleDuplicate(t *recorder, s api.Selector) {
 	expectNone(t, s, a)
 }
 
-// testClosedWhileRegistered closes a registered descriptor without
+// selectorClosedWhileRegistered closes a registered descriptor without
 // unregistering it: the selector must not fail, spin or stop serving the
 // others, and Unregister must still succeed.
-func testClosedWhileRegistered(t *recorder, s api.Selector) {
+func selectorClosedWhileRegistered(t *recorder, s api.Selector) {
 	a, _ := socketPair(t)
 	c, d := socketPair(t)
 	register(t, s, a, api.Readable)
@@ -848,7 +823,7 @@ func testClosedWhileRegistered(t *recorder, s api.Selector) {
 	}
 }
 
-func testAfterClose(t *recorder, s api.Selector) {
+func selectorAfterClose(t *recorder, s api.Selector) {
 	a, _ := socketPair(t)
 	register(t, s, a, api.Readable)
 	if err := s.Close(); err != nil {
@@ -870,7 +845,7 @@ func testAfterClose(t *recorder, s api.Selector) {
 	check("Close", s.Close())
 }
 
-func testCloseReleases(t *recorder, s api.Selector) {
+func selectorCloseReleasesDescriptors(t *recorder, s api.Selector) {
 	if _, err := os.Stat("/proc/self/fd"); err != nil {
 		t.Skipf("no /proc/self/fd to count descriptors: %v", err)
 	}
@@ -905,7 +880,7 @@ func countFds(t *recorder) int {
 	return len(entries)
 }
 
-func testSelectAllocs(t *recorder, s api.Selector) {
+func selectorSelectAllocs(t *recorder, s api.Selector) {
 	a, b := socketPair(t)
 	c, _ := socketPair(t)
 	register(t, s, a, api.Readable)
@@ -929,7 +904,7 @@ func testSelectAllocs(t *recorder, s api.Selector) {
 	}
 }
 
-func testEdgeTriggered(t *recorder, s api.Selector) {
+func selectorEdgeTriggered(t *recorder, s api.Selector) {
 	if api.Modes(s)&api.EdgeTriggered == 0 {
 		t.Skipf("%s does not declare api.EdgeTriggered", s.Name())
 	}
@@ -942,7 +917,7 @@ func testEdgeTriggered(t *recorder, s api.Selector) {
 	expect(t, s, time.Second, a, api.Readable, api.Readable)
 }
 
-func testOneShot(t *recorder, s api.Selector) {
+func selectorOneShot(t *recorder, s api.Selector) {
 	if api.Modes(s)&api.OneShot == 0 {
 		t.Skipf("%s does not declare api.OneShot", s.Name())
 	}

@@ -72,7 +72,7 @@ type stickySelector struct{ api.Selector }
 func (s stickySelector) Unregister(fd int) error { return nil }
 
 func TestSuitePassesPoll(t *testing.T) {
-	if failed := runSelectorSuite(newPoll); len(failed) > 0 {
+	if failed := failures(selectorCases, openSelector(newPoll)); len(failed) > 0 {
 		t.Errorf("the suite failed the poll backend: %v", failed)
 	}
 }
@@ -95,7 +95,7 @@ func TestSuiteCatchesBrokenSelectors(t *testing.T) {
 		{"forgets an Unregister", wrap(func(s api.Selector) api.Selector { return stickySelector{s} }), "Unregister"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			failed := runSelectorSuite(c.new)
+			failed := failures(selectorCases, openSelector(c.new))
 			names := make([]string, len(failed))
 			for i, f := range failed {
 				names[i] = f.name

@@ -16,9 +16,9 @@ import (
 // [TestTimerQueue].
 type NewTimerQueue func() api.TimerQueue
 
-// TimerQueueOptions adjusts [TestTimerQueueWith] for a queue built on
-// parts it does not control. The zero value, like nil, holds the queue to
-// the whole contract.
+// TimerQueueOptions adjusts [TestTimerQueue] for a queue built on parts
+// it does not control. nil, like the zero value, holds the queue to the
+// whole contract.
 type TimerQueueOptions struct {
 	// AllocsPerOp is the mean number of allocations a steady-state Push,
 	// Remove or Expire of one timer may make. The contract says zero; a
@@ -38,43 +38,37 @@ func budgetText(b float64) string {
 // of [api.TimerQueue]: they hand over exactly the timers that are due, in
 // (deadline, insertion) order, never early and never twice, and agree with
 // [ReferenceQueue] over a long random mix of operations. Each case runs as
-// a subtest on a queue of its own, under a watchdog.
-func TestTimerQueue(t *testing.T, newQueue NewTimerQueue) {
+// a subtest on a queue of its own, under a watchdog. opts may be nil.
+func TestTimerQueue(t *testing.T, newQueue NewTimerQueue, opts *TimerQueueOptions) {
 	t.Helper()
-	TestTimerQueueWith(t, newQueue, nil)
+	runCases(t, timerCases, openQueue(newQueue, opts))
 }
 
-// TestTimerQueueWith is [TestTimerQueue] with options; nil means none.
-func TestTimerQueueWith(t *testing.T, newQueue NewTimerQueue, opts *TimerQueueOptions) {
-	t.Helper()
+// openQueue makes each case's queue and gives the case its budget.
+func openQueue(newQueue NewTimerQueue, opts *TimerQueueOptions) func(*recorder) api.TimerQueue {
 	if opts == nil {
 		opts = new(TimerQueueOptions)
 	}
-	for _, c := range timerCases {
-		t.Run(c.name, func(t *testing.T) {
-			t.Helper()
-			runTimerCase(c, newQueue, opts).report(t)
-		})
+	return func(r *recorder) api.TimerQueue {
+		r.allocBudget = opts.AllocsPerOp
+		q := newQueue()
+		if q == nil {
+			r.Fatalf("new queue returned nil")
+		}
+		return q
 	}
 }
 
-// FuzzTimerQueue drives a queue from newQueue and a [ReferenceQueue] with
-// the same operations, decoded from the fuzzer's bytes, and fails on the
-// first difference. Call it from a fuzz target:
+// FuzzTimerQueue drives the queues newQueues make and a [ReferenceQueue]
+// with the same operations, decoded from the fuzzer's bytes, and fails on
+// the first difference: with several queues, all of them agree with each
+// other. Call it from a fuzz target:
 //
 //	func FuzzQueue(f *testing.F) { conformance.FuzzTimerQueue(f, newQueue) }
 //
 // Seeds that reach level boundaries and huge jumps are added here; a
 // package's testdata/fuzz corpus adds its own.
-func FuzzTimerQueue(f *testing.F, newQueue NewTimerQueue) {
-	f.Helper()
-	FuzzTimerQueues(f, newQueue)
-}
-
-// FuzzTimerQueues is [FuzzTimerQueue] for several queues at once: each
-// input drives every queue, and each must hand over exactly what the
-// reference does, so all of them agree with each other.
-func FuzzTimerQueues(f *testing.F, newQueues ...NewTimerQueue) {
+func FuzzTimerQueue(f *testing.F, newQueues ...NewTimerQueue) {
 	f.Helper()
 	for _, seed := range fuzzSeeds() {
 		f.Add(seed)
@@ -86,50 +80,24 @@ func FuzzTimerQueues(f *testing.F, newQueues ...NewTimerQueue) {
 	})
 }
 
-type timerCase struct {
-	name string
-	fn   func(t *recorder, q api.TimerQueue)
-}
-
-func runTimerCase(c timerCase, newQueue NewTimerQueue, opts *TimerQueueOptions) *recorder {
-	return run(caseLimit, func(r *recorder) {
-		r.allocBudget = opts.AllocsPerOp
-		q := newQueue()
-		if q == nil {
-			r.Fatalf("new queue returned nil")
-		}
-		c.fn(r, q)
-	})
-}
-
-func runTimerSuite(newQueue NewTimerQueue) []outcome {
-	var failed []outcome
-	for _, c := range timerCases {
-		if r := runTimerCase(c, newQueue, new(TimerQueueOptions)); r.failed() {
-			failed = append(failed, r.outcome(c.name))
-		}
-	}
-	return failed
-}
-
-var timerCases = []timerCase{
-	{"Empty", testEmpty},
-	{"PushNil", testPushNil},
-	{"Order", testOrder},
-	{"FIFOTies", testFIFOTies},
-	{"NeverEarly", testNeverEarly},
-	{"RemoveTwice", testRemoveTwice},
-	{"RemovedNeverFires", testRemovedNeverFires},
-	{"NextDeadline", testNextDeadline},
-	{"SleepUntilNextDeadline", testProgress},
-	{"PushAgain", testPushAgain},
-	{"PushQueuedMoves", testPushMoves},
-	{"ExtremeDeadlines", testExtremeDeadlines},
-	{"ExpireBackwards", testExpireBackwards},
-	{"YearJump", testYearJump},
-	{"Boundaries", testBoundaries},
-	{"Differential", testDifferential},
-	{"Allocs", testTimerAllocs},
+var timerCases = []testCase[api.TimerQueue]{
+	{name: "Empty", fn: queueEmpty},
+	{name: "PushNil", fn: queuePushNil},
+	{name: "Order", fn: queueOrder},
+	{name: "FIFOTies", fn: queueFIFOTies},
+	{name: "NeverEarly", fn: queueNeverEarly},
+	{name: "RemoveTwice", fn: queueRemoveTwice},
+	{name: "RemovedNeverFires", fn: queueRemovedNeverFires},
+	{name: "NextDeadline", fn: queueNextDeadline},
+	{name: "SleepUntilNextDeadline", fn: queueSleepUntilNextDeadline},
+	{name: "PushAgain", fn: queuePushAgain},
+	{name: "PushQueuedMoves", fn: queuePushQueuedMoves},
+	{name: "ExtremeDeadlines", fn: queueExtremeDeadlines},
+	{name: "ExpireBackwards", fn: queueExpireBackwards},
+	{name: "YearJump", fn: queueYearJump},
+	{name: "Boundaries", fn: queueBoundaries},
+	{name: "Differential", fn: queueDifferential},
+	{name: "Allocs", fn: queueAllocs},
 }
 
 // --- helpers ---
@@ -205,7 +173,7 @@ func window(ids, other []int) string {
 
 // --- cases ---
 
-func testEmpty(t *recorder, q api.TimerQueue) {
+func queueEmpty(t *recorder, q api.TimerQueue) {
 	checkLen(t, q, 0)
 	if d, ok := q.NextDeadline(); ok {
 		t.Errorf("NextDeadline() of an empty queue = %d, true; want false", d)
@@ -222,14 +190,14 @@ func testEmpty(t *recorder, q api.TimerQueue) {
 	}
 }
 
-func testPushNil(t *recorder, q api.TimerQueue) {
+func queuePushNil(t *recorder, q api.TimerQueue) {
 	if err := q.Push(nil); !errors.Is(err, api.ErrNilTimer) {
 		t.Errorf("Push(nil) = %v; want an error matching api.ErrNilTimer", err)
 	}
 	checkLen(t, q, 0)
 }
 
-func testOrder(t *recorder, q api.TimerQueue) {
+func queueOrder(t *recorder, q api.TimerQueue) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	ts := newTimers(2000)
 	for i := range ts {
@@ -261,7 +229,7 @@ func sortedIDs(ts []api.Timer) []int {
 	return ids
 }
 
-func testFIFOTies(t *recorder, q api.TimerQueue) {
+func queueFIFOTies(t *recorder, q api.TimerQueue) {
 	ts := newTimers(900)
 	var want []int
 	// Three deadlines, pushed interleaved; every third timer removed.
@@ -286,7 +254,7 @@ func testFIFOTies(t *recorder, q api.TimerQueue) {
 	checkIDs(t, "Expire(2000) of equal deadlines", got, want)
 }
 
-func testNeverEarly(t *recorder, q api.TimerQueue) {
+func queueNeverEarly(t *recorder, q api.TimerQueue) {
 	ts := newTimers(200)
 	rng := rand.New(rand.NewPCG(3, 4))
 	for i := range ts {
@@ -308,7 +276,7 @@ func testNeverEarly(t *recorder, q api.TimerQueue) {
 	checkIDs(t, "Expire at each deadline", got, want)
 }
 
-func testRemoveTwice(t *recorder, q api.TimerQueue) {
+func queueRemoveTwice(t *recorder, q api.TimerQueue) {
 	ts := newTimers(3)
 	for i := range ts {
 		push(t, q, &ts[i], int64(100*(i+1)))
@@ -327,7 +295,7 @@ func testRemoveTwice(t *recorder, q api.TimerQueue) {
 	checkLen(t, q, 0)
 }
 
-func testRemovedNeverFires(t *recorder, q api.TimerQueue) {
+func queueRemovedNeverFires(t *recorder, q api.TimerQueue) {
 	ts := newTimers(1000)
 	for i := range ts {
 		push(t, q, &ts[i], int64(i%37))
@@ -349,7 +317,7 @@ func testRemovedNeverFires(t *recorder, q api.TimerQueue) {
 	checkIDs(t, "Expire(100)", expire(t, q, 100), want)
 }
 
-func testNextDeadline(t *recorder, q api.TimerQueue) {
+func queueNextDeadline(t *recorder, q api.TimerQueue) {
 	ts := newTimers(3)
 	push(t, q, &ts[0], 5_000)
 	push(t, q, &ts[1], 9_000_000_000)
@@ -386,9 +354,9 @@ func testNextDeadline(t *recorder, q api.TimerQueue) {
 	}
 }
 
-// testProgress sleeps, as a loop does, until NextDeadline, and checks that
+// queueSleepUntilNextDeadline sleeps, as a loop does, until NextDeadline, and checks that
 // this reaches every timer in a bounded number of steps.
-func testProgress(t *recorder, q api.TimerQueue) {
+func queueSleepUntilNextDeadline(t *recorder, q api.TimerQueue) {
 	ts := newTimers(6)
 	deadlines := []int64{3, 4_097, 262_145_001, 16_777_217_000, 1 << 40, 1<<40 + 1}
 	for i := range ts {
@@ -408,7 +376,7 @@ func testProgress(t *recorder, q api.TimerQueue) {
 	checkIDs(t, "Expire(NextDeadline()) repeated", got, []int{0, 1, 2, 3, 4, 5})
 }
 
-func testPushAgain(t *recorder, q api.TimerQueue) {
+func queuePushAgain(t *recorder, q api.TimerQueue) {
 	ts := newTimers(2)
 	push(t, q, &ts[0], 10)
 	push(t, q, &ts[1], 20)
@@ -421,7 +389,7 @@ func testPushAgain(t *recorder, q api.TimerQueue) {
 	checkLen(t, q, 0)
 }
 
-func testPushMoves(t *recorder, q api.TimerQueue) {
+func queuePushQueuedMoves(t *recorder, q api.TimerQueue) {
 	ts := newTimers(3)
 	push(t, q, &ts[0], 100)
 	push(t, q, &ts[1], 200)
@@ -436,7 +404,7 @@ func testPushMoves(t *recorder, q api.TimerQueue) {
 	checkIDs(t, "Expire(500)", expire(t, q, 500), []int{1, 0})
 }
 
-func testExtremeDeadlines(t *recorder, q api.TimerQueue) {
+func queueExtremeDeadlines(t *recorder, q api.TimerQueue) {
 	ts := newTimers(4)
 	push(t, q, &ts[0], math.MaxInt64)
 	push(t, q, &ts[1], math.MinInt64)
@@ -452,7 +420,7 @@ func testExtremeDeadlines(t *recorder, q api.TimerQueue) {
 	checkIDs(t, "Expire(MaxInt64)", expire(t, q, math.MaxInt64), []int{0})
 }
 
-func testExpireBackwards(t *recorder, q api.TimerQueue) {
+func queueExpireBackwards(t *recorder, q api.TimerQueue) {
 	ts := newTimers(4)
 	push(t, q, &ts[0], 100)
 	push(t, q, &ts[1], 2000)
@@ -465,9 +433,9 @@ func testExpireBackwards(t *recorder, q api.TimerQueue) {
 	checkIDs(t, "Expire(2000)", expire(t, q, 2000), []int{1})
 }
 
-// testYearJump schedules timers over a year and expires them in one call,
+// queueYearJump schedules timers over a year and expires them in one call,
 // as a loop does after a suspended laptop wakes up.
-func testYearJump(t *recorder, q api.TimerQueue) {
+func queueYearJump(t *recorder, q api.TimerQueue) {
 	const year = int64(365 * 24 * time.Hour)
 	rng := rand.New(rand.NewPCG(5, 6))
 	ts := newTimers(20000)
@@ -480,9 +448,9 @@ func testYearJump(t *recorder, q api.TimerQueue) {
 	checkLen(t, q, 0)
 }
 
-// testBoundaries puts timers one nanosecond either side of powers of two
+// queueBoundaries puts timers one nanosecond either side of powers of two
 // and of 64^k multiples of common ticks, where timing wheels cascade.
-func testBoundaries(t *recorder, q api.TimerQueue) {
+func queueBoundaries(t *recorder, q api.TimerQueue) {
 	var deadlines []int64
 	for k := 1; k < 62; k++ {
 		deadlines = append(deadlines, 1<<k-1, 1<<k, 1<<k+1)
@@ -511,7 +479,7 @@ func testBoundaries(t *recorder, q api.TimerQueue) {
 	checkIDs(t, "Expire across level boundaries", got, want)
 }
 
-func testDifferential(t *recorder, q api.TimerQueue) {
+func queueDifferential(t *recorder, q api.TimerQueue) {
 	seed := uint64(time.Now().UnixNano())
 	rng := rand.New(rand.NewPCG(seed, seed>>7))
 	ops := make([]byte, 100_000*opBytes)
@@ -524,7 +492,7 @@ func testDifferential(t *recorder, q api.TimerQueue) {
 	m.run(ops)
 }
 
-func testTimerAllocs(t *recorder, q api.TimerQueue) {
+func queueAllocs(t *recorder, q api.TimerQueue) {
 	budget := t.allocBudget
 	ts := newTimers(1000)
 	for i := range ts {

@@ -92,7 +92,7 @@ func TestSuitePassesGoodQueues(t *testing.T) {
 		"reference": func() api.TimerQueue { return new(ReferenceQueue) },
 		"heap":      func() api.TimerQueue { return heap.New() },
 	} {
-		if failed := runTimerSuite(newQueue); len(failed) > 0 {
+		if failed := failures(timerCases, openQueue(newQueue, nil)); len(failed) > 0 {
 			t.Errorf("%s: the suite failed a correct queue: %v", name, failed)
 		}
 	}
@@ -112,7 +112,7 @@ func TestSuiteCatchesBrokenQueues(t *testing.T) {
 		{"loses timers on a jump", func() api.TimerQueue { return &jumpLosesQueue{TimerQueue: ref()} }, "YearJump"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			failed := runTimerSuite(c.newQueue)
+			failed := failures(timerCases, openQueue(c.newQueue, nil))
 			if len(failed) == 0 {
 				t.Fatalf("the suite passed a queue that %s", c.name)
 			}
@@ -147,11 +147,7 @@ func (q *allocatingQueue) Push(t *api.Timer) error {
 }
 
 func TestSuiteCatchesAllocatingQueue(t *testing.T) {
-	i := slices.IndexFunc(timerCases, func(c timerCase) bool { return c.name == "Allocs" })
-	if i < 0 {
-		t.Fatal("no Allocs case")
-	}
-	r := runTimerCase(timerCases[i], func() api.TimerQueue { return &allocatingQueue{TimerQueue: heap.New()} }, new(TimerQueueOptions))
+	r := runCase(caseNamed(timerCases, "Allocs"), openQueue(func() api.TimerQueue { return &allocatingQueue{TimerQueue: heap.New()} }, nil))
 	if !r.failed() {
 		t.Fatal("Allocs passed a queue that allocates on one Push in twenty")
 	}

@@ -78,5 +78,5 @@ func FuzzAll(f *testing.F) {
 			return q
 		})
 	}
-	conformance.FuzzTimerQueues(f, queues...)
+	conformance.FuzzTimerQueue(f, queues...)
 }

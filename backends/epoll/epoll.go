@@ -40,6 +40,7 @@ type selector struct {
 	kevs   []unix.EpollEvent
 	ts     unix.Timespec
 	pwait2 bool // epoll_pwait2 is usable
+	busy   bool // the last blocking wait found something
 }
 
 // New opens an epoll instance (close-on-exec).
@@ -75,7 +76,7 @@ func (s *selector) Del(fd int, _ backend.Reg) error {
 }
 
 func (s *selector) ctl(op, fd int, interest api.Interest, gen uint32) error {
-	ev := unix.EpollEvent{Events: flags.Mask(interest), Fd: int32(fd), Pad: int32(gen)}
+	ev := unix.EpollEvent{Events: backend.EpollFlags.Mask(interest), Fd: int32(fd), Pad: int32(gen)}
 	if err := unix.EpollCtl(s.epfd, op, fd, &ev); err != nil {
 		if err == unix.EPERM { // a regular file or a directory
 			return backend.NotPollable(os.NewSyscallError("epoll_ctl", err))
@@ -97,13 +98,33 @@ func (s *selector) Wait(events []api.Event, d time.Duration) ([]api.Event, error
 		if r == nil {
 			continue // a registration that no longer exists
 		}
-		events = append(events, api.Event{Fd: int(k.Fd), Ready: flags.Ready(k.Events, r.Interest)})
+		events = append(events, api.Event{Fd: int(k.Fd), Ready: backend.EpollFlags.Ready(k.Events, r.Interest)})
 	}
 	return events, err
 }
 
-// wait waits with epoll_pwait2, or epoll_pwait once that has failed.
+// wait polls (a zero timeout) without blocking; it polls first, too, when
+// the last wait found something, and waits with epoll_pwait2 (or
+// epoll_pwait once that has failed) only if nothing is ready. A busy loop
+// then makes raw calls only; an idle one pays one extra poll each time it
+// goes to sleep.
 func (s *selector) wait(kevs []unix.EpollEvent, d time.Duration) (int, error) {
+	if d == 0 || s.busy {
+		n, err := pollNow(s.epfd, kevs)
+		if err != nil || n > 0 || d == 0 {
+			if err != nil && err != unix.EINTR {
+				err = os.NewSyscallError("epoll_pwait", err)
+			}
+			return n, err
+		}
+	}
+	n, err := s.block(kevs, d)
+	s.busy = n > 0
+	return n, err
+}
+
+// block waits with epoll_pwait2, or epoll_pwait once that has failed.
+func (s *selector) block(kevs []unix.EpollEvent, d time.Duration) (int, error) {
 	if s.pwait2 {
 		var ts *unix.Timespec
 		if d >= 0 {
@@ -128,7 +149,7 @@ func (s *selector) wait(kevs []unix.EpollEvent, d time.Duration) (int, error) {
 	return max(n, 0), err
 }
 
-// Close closes the epoll descriptor. Not retried on EINTR: Linux has
+// Release closes the epoll descriptor. Not retried on EINTR: Linux has
 // released the descriptor by then, and a retry could close one another
 // goroutine has just opened.
 func (s *selector) Release() error {
@@ -137,14 +158,4 @@ func (s *selector) Release() error {
 		return os.NewSyscallError("close", err)
 	}
 	return nil
-}
-
-// flags is epoll's translation table.
-var flags = backend.Flags{
-	{Kernel: unix.EPOLLIN, Interest: api.Readable},
-	{Kernel: unix.EPOLLOUT, Interest: api.Writable},
-	{Kernel: unix.EPOLLERR, Interest: api.Error},
-	{Kernel: unix.EPOLLHUP, Interest: api.HangUp},
-	{Kernel: unix.EPOLLET, Interest: api.EdgeTriggered},
-	{Kernel: unix.EPOLLONESHOT, Interest: api.OneShot},
 }

@@ -2,7 +2,12 @@
 
 package epoll
 
-import "github.com/evloop/evloop/api"
+import (
+	"testing"
+
+	"github.com/evloop/evloop/api"
+	"golang.org/x/sys/unix"
+)
 
 // NewFallback returns a selector that waits with epoll_pwait, as on a
 // kernel before 5.11, for the external tests.
@@ -14,5 +19,16 @@ func NewFallback() (api.Selector, error) {
 	return s, err
 }
 
-// Fd returns the epoll descriptor, for tests that break it.
-func Fd(s api.Selector) int { return s.(*selector).epfd }
+// Break puts another file (a closed pipe's read end) under the epoll
+// descriptor's number, so that every epoll call fails with EINVAL.
+func Break(t testing.TB, s api.Selector) {
+	var p [2]int
+	if err := unix.Pipe2(p[:], unix.O_CLOEXEC); err != nil {
+		t.Fatal(err)
+	}
+	if err := unix.Dup3(p[0], s.(*selector).epfd, unix.O_CLOEXEC); err != nil {
+		t.Fatal(err)
+	}
+	unix.Close(p[0])
+	unix.Close(p[1])
+}

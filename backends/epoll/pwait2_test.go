@@ -3,6 +3,8 @@
 package epoll
 
 import (
+	"errors"
+	"os"
 	"testing"
 	"time"
 
@@ -77,5 +79,26 @@ func TestUsesPwait2(t *testing.T) {
 	}
 	if !s.pwait2 {
 		t.Errorf("the selector fell back to epoll_pwait on a kernel with epoll_pwait2")
+	}
+}
+
+// TestBlockingErrorNamesTheCall: the blocking waits name their calls too.
+func TestBlockingErrorNamesTheCall(t *testing.T) {
+	for _, c := range []struct {
+		call string
+		open func() (api.Selector, error)
+	}{{"epoll_pwait2", New}, {"epoll_pwait", NewFallback}} {
+		sel, err := c.open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		Break(t, sel)
+		s := sel.(*selector)
+		_, err = s.block(s.kevs, time.Millisecond)
+		var se *os.SyscallError
+		if !errors.As(err, &se) || se.Syscall != c.call || !errors.Is(err, unix.EINVAL) {
+			t.Errorf("%s on a broken epoll descriptor = %v; want an *os.SyscallError from %s matching EINVAL", c.call, err, c.call)
+		}
+		sel.Close()
 	}
 }

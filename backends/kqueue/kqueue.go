@@ -87,9 +87,9 @@ type selector struct {
 	backend.Core
 	kevent  keventFunc
 	closeKq func() error
-	changes []kev   // for the next kevent call
-	kevs    []kev   // what it returns
-	merged  []int32 // merged[fd] is 1+fd's index in the batch being built
+	changes []kev // for the next kevent call
+	kevs    []kev // what it returns
+	merged  backend.Merger
 	ts      unix.Timespec
 }
 
@@ -198,15 +198,7 @@ func (s *selector) collect(events []api.Event, kevs []kev, start int) []api.Even
 		if ready == 0 {
 			continue
 		}
-		for fd >= len(s.merged) {
-			s.merged = append(s.merged, 0)
-		}
-		if j := int(s.merged[fd]) - 1; j >= start && j < len(events) && events[j].Fd == fd {
-			events[j].Ready |= ready
-			continue
-		}
-		events = append(events, api.Event{Fd: fd, Ready: ready})
-		s.merged[fd] = int32(len(events))
+		events = s.merged.Add(events, start, fd, ready)
 	}
 	return events
 }
@@ -235,6 +227,6 @@ func readiness(k *kev, want api.Interest) api.Interest {
 
 // Close closes the kqueue.
 func (s *selector) Release() error {
-	s.changes, s.kevs, s.merged = nil, nil, nil
+	s.changes, s.kevs, s.merged = nil, nil, backend.Merger{}
 	return s.closeKq()
 }

@@ -88,7 +88,8 @@ func TestCheckFd(t *testing.T) {
 		t.Errorf("CheckFd(open pipe) = %v; want nil", err)
 	}
 	unix.Close(p[0])
-	for _, fd := range []int{p[0], -1, math.MaxInt32 + 1} {
+	past := int64(math.MaxInt32) + 1 // a variable: it wraps on 32-bit systems
+	for _, fd := range []int{p[0], -1, int(past)} {
 		if err := CheckFd(fd); !errors.Is(err, unix.EBADF) {
 			t.Errorf("CheckFd(%d) = %v; want EBADF", fd, err)
 		}

@@ -98,3 +98,21 @@ func (fs Flags) Ready(ev uint32, want api.Interest) api.Interest {
 	}
 	return Ready(r, want)
 }
+
+// A Merger folds several kernel reports for one descriptor (kqueue's two
+// filters, io_uring's completions) into one event per descriptor.
+type Merger struct{ at []int32 } // at[fd] is 1+fd's index in the batch
+
+// Add appends fd's readiness to events, or ors it into fd's event if one
+// was appended since start.
+func (m *Merger) Add(events []api.Event, start, fd int, ready api.Interest) []api.Event {
+	for fd >= len(m.at) {
+		m.at = append(m.at, 0)
+	}
+	if j := int(m.at[fd]) - 1; j >= start && j < len(events) && events[j].Fd == fd {
+		events[j].Ready |= ready
+		return events
+	}
+	m.at[fd] = int32(len(events) + 1)
+	return append(events, api.Event{Fd: fd, Ready: ready})
+}

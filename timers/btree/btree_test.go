@@ -14,11 +14,11 @@ func newQueue() api.TimerQueue { return btree.New(nil) }
 // state that is a few allocations per hundred operations at degree 32.
 var opts = &conformance.TimerQueueOptions{AllocsPerOp: 0.25}
 
-func TestConformance(t *testing.T) { conformance.TestTimerQueueWith(t, newQueue, opts) }
+func TestConformance(t *testing.T) { conformance.TestTimerQueue(t, newQueue, opts) }
 
 // A small degree makes the tree deep, so splits and merges happen often.
 func TestConformanceDegree2(t *testing.T) {
-	conformance.TestTimerQueueWith(t, func() api.TimerQueue { return btree.New(&btree.Options{Degree: 2}) },
+	conformance.TestTimerQueue(t, func() api.TimerQueue { return btree.New(&btree.Options{Degree: 2}) },
 		&conformance.TimerQueueOptions{AllocsPerOp: 2})
 }
 

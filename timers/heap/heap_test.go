@@ -10,6 +10,6 @@ import (
 
 func newQueue() api.TimerQueue { return heap.New() }
 
-func TestConformance(t *testing.T) { conformance.TestTimerQueue(t, newQueue) }
+func TestConformance(t *testing.T) { conformance.TestTimerQueue(t, newQueue, nil) }
 
 func FuzzQueue(f *testing.F) { conformance.FuzzTimerQueue(f, newQueue) }

@@ -19,13 +19,13 @@ func newQueue(tick time.Duration) conformance.NewTimerQueue {
 	}
 }
 
-func TestConformance(t *testing.T) { conformance.TestTimerQueue(t, newQueue(0)) }
+func TestConformance(t *testing.T) { conformance.TestTimerQueue(t, newQueue(0), nil) }
 
 // Other ticks change which slot a timer lands in and when it cascades, never
 // the result: the suite must pass for each.
 func TestConformanceTicks(t *testing.T) {
 	for _, tick := range []time.Duration{1, 64, time.Microsecond, 1000 * time.Second} {
-		t.Run(tick.String(), func(t *testing.T) { conformance.TestTimerQueue(t, newQueue(tick)) })
+		t.Run(tick.String(), func(t *testing.T) { conformance.TestTimerQueue(t, newQueue(tick), nil) })
 	}
 }
 
