@@ -77,3 +77,14 @@ type TimerQueue interface {
 	// would not have.
 	Expire(now int64, fn func(*Timer)) int
 }
+
+// A Trimmer is a TimerQueue that keeps the memory a burst of timers made
+// it grow until it is told to give it back, so that a load that comes
+// back every round does not reallocate every round. The loop calls Trim
+// every few seconds of its clock.
+type Trimmer interface {
+	TimerQueue
+	// Trim gives back what the queue holds beyond a small multiple of
+	// what it needs now.
+	Trim()
+}

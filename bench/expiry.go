@@ -140,7 +140,8 @@ type ExpiryImpl struct {
 }
 
 // ExpiryImpls lists W2b's implementations: the loop on every timer queue
-// with no slack and the default slack, and the runtime's timers.
+// with no slack and the default slack, the runtime's timers, and the floor
+// (on Linux).
 func ExpiryImpls() []ExpiryImpl {
 	var impls []ExpiryImpl
 	for _, s := range []struct {
@@ -151,5 +152,6 @@ func ExpiryImpls() []ExpiryImpl {
 			impls = append(impls, ExpiryImpl{"loop-" + name, s.name, func(b *testing.B, n int) { Expiry(b, name, n, s.slack) }})
 		}
 	}
-	return append(impls, ExpiryImpl{"runtime-timers", "runtime", ExpiryRuntime})
+	impls = append(impls, ExpiryImpl{"runtime-timers", "runtime", ExpiryRuntime})
+	return append(impls, expiryFloors...)
 }

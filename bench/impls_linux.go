@@ -5,3 +5,5 @@ var dispatchFloors = []DispatchImpl{
 	{"raw-poll", RawPoll},
 	{"raw-select", RawSelect},
 }
+
+var expiryFloors = []ExpiryImpl{{"raw-heap", "0", ExpiryRawHeap}}

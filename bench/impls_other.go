@@ -6,3 +6,5 @@ var dispatchFloors = []DispatchImpl{
 	{"raw-poll", RawPoll},
 	{"raw-select", RawSelect},
 }
+
+var expiryFloors []ExpiryImpl

@@ -96,6 +96,7 @@ var timerCases = []testCase[api.TimerQueue]{
 	{name: "ExpireBackwards", fn: queueExpireBackwards},
 	{name: "YearJump", fn: queueYearJump},
 	{name: "Boundaries", fn: queueBoundaries},
+	{name: "DenseExpiry", fn: queueDenseExpiry},
 	{name: "Differential", fn: queueDifferential},
 	{name: "Allocs", fn: queueAllocs},
 }
@@ -432,6 +433,56 @@ func queueExpireBackwards(t *recorder, q api.TimerQueue) {
 	checkIDs(t, "Expire(1000)", expire(t, q, 1000), []int{2})
 	checkIDs(t, "Expire(2000)", expire(t, q, 2000), []int{1})
 }
+
+// queueDenseExpiry puts many timers due close together (10 000 at random
+// nanoseconds within 200 ms, 100 ms ahead) and expires them as a busy loop
+// does: at most 50 µs apart, and at NextDeadline when that is sooner. A
+// queue that moves its timers around meanwhile (a wheel's cascades, paced
+// or not) must still hand over, at every step, exactly what the reference
+// does, in (deadline, Seq) order, and never a timer before its deadline.
+func queueDenseExpiry(t *recorder, q api.TimerQueue) {
+	const n = 10_000
+	span, lead, step := int64(200*time.Millisecond), int64(100*time.Millisecond), int64(50*time.Microsecond)
+	rng := rand.New(rand.NewPCG(7, n))
+	ref := new(ReferenceQueue)
+	ts, rs := newTimers(n), newTimers(n)
+	now := int64(time.Hour)
+	q.Expire(now, func(*api.Timer) {})
+	for i := range n {
+		d := now + lead + rng.Int64N(span)
+		push(t, q, &ts[i], d)
+		rs[i].Deadline = d
+		ref.Push(&rs[i])
+	}
+	var got, want []int
+	for steps := 0; q.Len() > 0 || ref.Len() > 0; steps++ {
+		if steps > 4*int(span+lead)/int(step)+20*n { // a NextDeadline that makes no progress
+			t.Fatalf("after %d steps, Len() = %d, reference %d; want both drained", steps, q.Len(), ref.Len())
+		}
+		next := now + step
+		if d, ok := q.NextDeadline(); ok {
+			if rd, _ := ref.NextDeadline(); d > rd {
+				t.Fatalf("NextDeadline() = %d at %d; want at most %d, the earliest deadline", d, now, rd)
+			}
+			next = min(next, max(d, now+1))
+		}
+		now = next
+		got, want = got[:0], want[:0]
+		q.Expire(now, func(tm *api.Timer) {
+			if tm.Deadline > now {
+				t.Errorf("Expire(%d) handed over a timer due at %d: early", now, tm.Deadline)
+			}
+			got = append(got, tm.Value.(int))
+		})
+		ref.Expire(now, func(tm *api.Timer) { want = append(want, tm.Value.(int)) })
+		if !slices.Equal(got, want) {
+			t.Fatalf("Expire(%d) handed over %d timers %v; want %d: %v", now, len(got), head(got), len(want), head(want))
+		}
+	}
+}
+
+// head returns the first few of xs, for messages.
+func head(xs []int) []int { return xs[:min(len(xs), 8)] }
 
 // queueYearJump schedules timers over a year and expires them in one call,
 // as a loop does after a suspended laptop wakes up.

@@ -259,6 +259,9 @@ func (l *Loop) runOnce() error {
 		l.trimmed = now
 		l.pool.trim()
 		l.ready.trim()
+		if t, ok := l.timers.(api.Trimmer); ok {
+			t.Trim()
+		}
 	}
 	return nil
 }

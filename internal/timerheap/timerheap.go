@@ -3,50 +3,86 @@
 // this heap with a sequence counter in front; the timing wheel keeps the
 // timers of its current tick in one.
 //
-// The array holds (when, seq, *Timer) entries, so comparisons read the
-// array and never chase a pointer, and each timer keeps its position in
-// Q.Pos (index plus one), so Remove is O(log n) instead of a search: the
-// layout of the Go runtime's timer heap and of libev's 4-heap. A 4-ary
-// heap is shallower than a binary one and its four children share a cache
-// line or two, which pays for the extra comparisons on the way down.
+// # Layout
+//
+// The heap itself is an array of 16-byte (when, seq) keys, so four
+// siblings share one cache line and a comparison never leaves the array.
+// Each queued timer has a small id, which its Q.Pos carries (plus one)
+// from Push to removal; beside the keys, ids[i] says whose key is at i and
+// pos[id] where a timer's key is, so a move writes three dense arrays and
+// never the timer itself, and Remove is O(log n) without a search. That is
+// libev's 4-heap of (at, watcher) with the position kept aside, with the
+// tie-breaking sequence number the contract needs.
+//
+// The arrays keep their size after a burst drains: a queue that fills
+// and empties every round does not reallocate every round. Trim gives the
+// memory back; the loop calls it every few seconds of its clock.
 package timerheap
 
 import "github.com/evloop/evloop/api"
 
 const arity = 4
 
-type entry struct {
+// A key orders the heap: deadline, then the order of the pushes.
+type key struct {
 	when int64
 	seq  uint64
-	t    *api.Timer
 }
 
-func (e *entry) before(f *entry) bool {
-	return e.when < f.when || e.when == f.when && e.seq < f.seq
+func (k key) before(l key) bool {
+	return k.when < l.when || k.when == l.when && k.seq < l.seq
 }
 
 // Heap is a 4-ary min-heap of timers. The zero value is empty.
 type Heap struct {
-	a []entry
+	keys   []key
+	ids    []int32      // ids[i] is the id of the timer whose key is keys[i]
+	pos    []int32      // pos[id] is the index of timer id's key
+	timers []*api.Timer // timers[id]; nil for a free id
+	free   []int32      // ids not in use
 }
 
-// minShrink is the capacity below which the array is never shrunk.
-const minShrink = 1024
+// minTrim is the capacity below which Trim leaves the arrays alone.
+const minTrim = 1024
 
 // Len returns the number of timers in the heap.
-func (h *Heap) Len() int { return len(h.a) }
+func (h *Heap) Len() int { return len(h.keys) }
 
 // Push adds t, which must not be in the heap, under t.Q.When and t.Q.Seq.
 func (h *Heap) Push(t *api.Timer) {
-	h.a = append(h.a, entry{when: t.Q.When, seq: t.Q.Seq, t: t})
-	h.up(len(h.a) - 1)
+	var id int32
+	if n := len(h.free); n > 0 {
+		id, h.free = h.free[n-1], h.free[:n-1]
+	} else {
+		id = int32(len(h.timers))
+		h.timers = append(h.timers, nil)
+		h.pos = append(h.pos, 0)
+	}
+	h.timers[id] = t
+	t.Q.Pos = int(id) + 1
+	h.keys = append(h.keys, key{t.Q.When, t.Q.Seq})
+	h.ids = append(h.ids, id)
+	h.up(len(h.keys) - 1)
 }
 
-// Holds reports whether t is in this heap. The check on the entry guards
+// Holds reports whether t is in this heap. The check on the id guards
 // against a timer held elsewhere whose position happens to be in range.
 func (h *Heap) Holds(t *api.Timer) bool {
-	i := t.Q.Pos - 1
-	return i >= 0 && i < len(h.a) && h.a[i].t == t
+	id := t.Q.Pos - 1
+	return id >= 0 && id < len(h.timers) && h.timers[id] == t
+}
+
+// Fix moves t, which is in the heap, to its new t.Q.When and t.Q.Seq: a
+// reschedule costs one sift instead of a removal and a push.
+func (h *Heap) Fix(t *api.Timer) {
+	i := int(h.pos[t.Q.Pos-1])
+	old := h.keys[i]
+	h.keys[i] = key{t.Q.When, t.Q.Seq}
+	if h.keys[i].before(old) {
+		h.up(i)
+	} else {
+		h.down(i)
+	}
 }
 
 // Remove takes t out of the heap and reports whether it was there.
@@ -54,77 +90,70 @@ func (h *Heap) Remove(t *api.Timer) bool {
 	if !h.Holds(t) {
 		return false
 	}
-	h.removeAt(t.Q.Pos - 1)
+	h.removeAt(int(h.pos[t.Q.Pos-1]))
 	return true
 }
 
 // Min returns the earliest timer's deadline, and false if the heap is
 // empty.
 func (h *Heap) Min() (int64, bool) {
-	if len(h.a) == 0 {
+	if len(h.keys) == 0 {
 		return 0, false
 	}
-	return h.a[0].when, true
+	return h.keys[0].when, true
 }
 
 // PopDue removes and returns the earliest timer if its deadline is <= now.
 func (h *Heap) PopDue(now int64) *api.Timer {
-	if len(h.a) == 0 || h.a[0].when > now {
+	if len(h.keys) == 0 || h.keys[0].when > now {
 		return nil
 	}
-	t := h.a[0].t
+	t := h.timers[h.ids[0]]
 	h.removeAt(0)
 	return t
 }
 
-// removeAt takes out the entry at i by moving the last entry into its
-// place and restoring the heap around it.
+// removeAt takes out the key at i by moving the last key into its place
+// and restoring the heap around it.
 func (h *Heap) removeAt(i int) {
-	h.a[i].t.Q.Pos = 0
-	last := len(h.a) - 1
-	if i != last {
-		h.a[i] = h.a[last]
-		h.a[i].t.Q.Pos = i + 1
+	id := h.ids[i]
+	h.timers[id].Q.Pos = 0
+	h.timers[id] = nil // drop the pointer for the collector
+	h.free = append(h.free, id)
+	last := len(h.keys) - 1
+	moved := h.keys[last]
+	h.keys, h.ids[i] = h.keys[:last], h.ids[last]
+	h.ids = h.ids[:last]
+	if i == last {
+		return
 	}
-	h.a[last] = entry{} // drop the pointer for the collector
-	h.a = h.a[:last]
-	h.shrink()
-	if i < last {
-		if i > 0 && h.a[i].before(&h.a[(i-1)/arity]) {
-			h.up(i)
-		} else {
-			h.down(i)
-		}
-	}
-}
-
-// shrink gives memory back once the heap has drained to a quarter of its
-// capacity, so a burst of a million timers does not pin its array forever.
-// Halving (not quartering) leaves room to grow again without thrashing.
-func (h *Heap) shrink() {
-	if c := cap(h.a); c > minShrink && len(h.a) < c/4 {
-		h.a = append(make([]entry, 0, c/2), h.a...)
+	h.keys[i] = moved
+	h.pos[h.ids[i]] = int32(i)
+	if i > 0 && moved.before(h.keys[(i-1)/arity]) {
+		h.up(i)
+	} else {
+		h.down(i)
 	}
 }
 
 func (h *Heap) up(i int) {
-	e := h.a[i]
+	k, id := h.keys[i], h.ids[i]
 	for i > 0 {
 		p := (i - 1) / arity
-		if !e.before(&h.a[p]) {
+		if !k.before(h.keys[p]) {
 			break
 		}
-		h.a[i] = h.a[p]
-		h.a[i].t.Q.Pos = i + 1
+		h.keys[i], h.ids[i] = h.keys[p], h.ids[p]
+		h.pos[h.ids[i]] = int32(i)
 		i = p
 	}
-	h.a[i] = e
-	e.t.Q.Pos = i + 1
+	h.keys[i], h.ids[i] = k, id
+	h.pos[id] = int32(i)
 }
 
 func (h *Heap) down(i int) {
-	e := h.a[i]
-	n := len(h.a)
+	k, id := h.keys[i], h.ids[i]
+	n := len(h.keys)
 	for {
 		c := i*arity + 1
 		if c >= n {
@@ -132,17 +161,38 @@ func (h *Heap) down(i int) {
 		}
 		best := c
 		for j := c + 1; j < c+arity && j < n; j++ {
-			if h.a[j].before(&h.a[best]) {
+			if h.keys[j].before(h.keys[best]) {
 				best = j
 			}
 		}
-		if !h.a[best].before(&e) {
+		if !h.keys[best].before(k) {
 			break
 		}
-		h.a[i] = h.a[best]
-		h.a[i].t.Q.Pos = i + 1
+		h.keys[i], h.ids[i] = h.keys[best], h.ids[best]
+		h.pos[h.ids[i]] = int32(i)
 		i = best
 	}
-	h.a[i] = e
-	e.t.Q.Pos = i + 1
+	h.keys[i], h.ids[i] = k, id
+	h.pos[id] = int32(i)
+}
+
+// Trim gives back what a burst left: once the heap holds under a quarter
+// of its capacity, its arrays are made anew at twice its size and the ids
+// are numbered afresh (every queued timer's Q.Pos changes).
+func (h *Heap) Trim() {
+	n := len(h.keys)
+	if c := max(cap(h.keys), cap(h.timers)); c <= minTrim || n >= c/4 {
+		return
+	}
+	size := max(2*n, minTrim/4)
+	keys := append(make([]key, 0, size), h.keys...)
+	ids := make([]int32, n, size)
+	pos := make([]int32, n, size)
+	timers := make([]*api.Timer, n, size)
+	for i, id := range h.ids {
+		t := h.timers[id]
+		timers[i], ids[i], pos[i] = t, int32(i), int32(i)
+		t.Q.Pos = i + 1
+	}
+	*h = Heap{keys: keys, ids: ids, pos: pos, timers: timers}
 }

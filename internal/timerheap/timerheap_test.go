@@ -6,46 +6,78 @@ import (
 	"github.com/evloop/evloop/api"
 )
 
-// A burst of timers must not pin its array once it has drained.
-func TestShrinksAfterBurst(t *testing.T) {
+// A burst of timers must not pin its arrays once it has drained and the
+// heap has been trimmed; the timers still queued keep working.
+func TestTrimAfterBurst(t *testing.T) {
 	var q Heap
 	ts := make([]api.Timer, 1_000_000)
 	for i := range ts {
 		ts[i].Q.When, ts[i].Q.Seq = int64(i*7919%1_000_003), uint64(i)
 		q.Push(&ts[i])
 	}
-	grown := cap(q.a)
-	for i := range ts {
+	grown := cap(q.keys)
+	for i := range ts[10:] {
+		if !q.Remove(&ts[10+i]) {
+			t.Fatalf("Remove(timer %d) = false; want true", 10+i)
+		}
+	}
+	q.Trim()
+	if c := max(cap(q.keys), cap(q.ids), cap(q.pos), cap(q.timers), cap(q.free)); c > minTrim {
+		t.Errorf("capacity %d after draining to 10 and Trim (it grew to %d); want at most %d", c, grown, minTrim)
+	}
+	for i := range ts[:10] {
 		if !q.Remove(&ts[i]) {
-			t.Fatalf("Remove(timer %d) = false; want true", i)
+			t.Errorf("Remove(timer %d) after Trim = false; want true", i)
 		}
 	}
 	if q.Len() != 0 {
-		t.Fatalf("Len() = %d after removing every timer; want 0", q.Len())
-	}
-	if c := cap(q.a); c > minShrink {
-		t.Errorf("capacity %d after draining (it grew to %d); want at most %d", c, grown, minShrink)
+		t.Errorf("Len() = %d; want 0", q.Len())
 	}
 }
 
-// The heap property and the positions the timers carry must hold after
-// every kind of change.
+// A heap that fills and drains every round reallocates nothing after the
+// first: no shrinking and growing again per burst.
+func TestBurstsReuseArrays(t *testing.T) {
+	var q Heap
+	ts := make([]api.Timer, 10_000)
+	round := func() {
+		for i := range ts {
+			ts[i].Q.When, ts[i].Q.Seq = int64(i*7919%10_007), uint64(i)
+			q.Push(&ts[i])
+		}
+		for q.PopDue(1<<62) != nil {
+		}
+	}
+	round()
+	if n := testing.AllocsPerRun(5, round); n != 0 {
+		t.Errorf("a round of 10 000 pushes and pops allocates %v times; want 0", n)
+	}
+}
+
+// The heap property, and the ids and positions, must hold after every
+// kind of change.
 func TestInvariants(t *testing.T) {
 	var q Heap
 	ts := make([]api.Timer, 300)
 	check := func(when string) {
 		t.Helper()
-		for i := range q.a {
-			if q.a[i].t.Q.Pos != i+1 {
-				t.Fatalf("%s: entry %d carries position %d", when, i, q.a[i].t.Q.Pos-1)
+		for i := range q.keys {
+			id := q.ids[i]
+			if q.pos[id] != int32(i) {
+				t.Fatalf("%s: key %d belongs to id %d, whose position is %d", when, i, id, q.pos[id])
 			}
-			if i > 0 && q.a[i].before(&q.a[(i-1)/arity]) {
-				t.Fatalf("%s: entry %d sorts before its parent", when, i)
+			if tm := q.timers[id]; tm.Q.Pos != int(id)+1 || tm.Q.When != q.keys[i].when {
+				t.Fatalf("%s: id %d's timer carries Pos %d, When %d; want %d, %d", when, id, tm.Q.Pos, tm.Q.When, id+1, q.keys[i].when)
+			}
+			if i > 0 && q.keys[i].before(q.keys[(i-1)/arity]) {
+				t.Fatalf("%s: key %d sorts before its parent", when, i)
 			}
 		}
 	}
+	seq := uint64(0)
 	for i := range ts {
-		ts[i].Q.When, ts[i].Q.Seq = int64(i*37%101), uint64(i)
+		seq++
+		ts[i].Q.When, ts[i].Q.Seq = int64(i*37%101), seq
 		q.Push(&ts[i])
 	}
 	check("after pushes")
@@ -55,10 +87,21 @@ func TestInvariants(t *testing.T) {
 	check("after removes")
 	for i := 1; i < len(ts); i += 4 {
 		q.Remove(&ts[i])
-		ts[i].Q.When = -int64(i)
+		seq++
+		ts[i].Q.When, ts[i].Q.Seq = -int64(i), seq
 		q.Push(&ts[i])
 	}
 	check("after moves")
+	for i := 2; i < len(ts); i += 5 {
+		if q.Holds(&ts[i]) {
+			seq++
+			ts[i].Q.When, ts[i].Q.Seq = int64(200-i), seq
+			q.Fix(&ts[i])
+		}
+	}
+	check("after fixes")
+	q.Trim()
+	check("after a trim")
 	for q.PopDue(50) != nil {
 	}
 	check("after popping the due")

@@ -1,14 +1,15 @@
 // Package heap implements [api.TimerQueue] as a 4-ary min-heap.
 //
-// The heap is an array of (deadline, seq, *Timer) entries, so comparisons
-// read the array and never chase a pointer; each timer keeps its position
-// in Timer.Q.Pos, so Remove is O(log n) instead of a search. This is the
-// layout of the Go runtime's timer heap and of libev's 4-heap.
+// The heap is an array of 16-byte (deadline, seq) keys, four siblings to
+// a cache line, with the timers' positions kept beside it rather than in
+// the timers, so a sift never writes through a pointer: libev's 4-heap
+// layout (internal/timerheap says more).
 //
-// Push, Remove and each timer handed over by Expire cost O(log n);
-// NextDeadline is O(1) and exact. Nothing allocates once the array has
-// grown to the largest number of timers queued at once, and the array
-// shrinks again when a burst has drained.
+// Push, Remove and each timer handed over by Expire cost O(log n); moving
+// a queued timer is one sift. NextDeadline is O(1) and exact. Nothing
+// allocates once the arrays have grown to the largest number of timers
+// queued at once; they keep that size through bursts until Trim, which
+// the loop calls every few seconds of its clock, gives the memory back.
 package heap
 
 import (
@@ -22,7 +23,7 @@ type Queue struct {
 	seq uint64
 }
 
-var _ api.TimerQueue = (*Queue)(nil)
+var _ api.Trimmer = (*Queue)(nil)
 
 // New returns an empty queue.
 func New() *Queue { return &Queue{} }
@@ -38,12 +39,18 @@ func (q *Queue) Push(t *api.Timer) error {
 	if t == nil {
 		return api.ErrNilTimer
 	}
-	q.h.Remove(t)
 	q.seq++
 	t.Q.Seq, t.Q.When = q.seq, t.Deadline
-	q.h.Push(t)
+	if q.h.Holds(t) {
+		q.h.Fix(t)
+	} else {
+		q.h.Push(t)
+	}
 	return nil
 }
+
+// Trim implements [api.Trimmer]: it gives back the memory a burst left.
+func (q *Queue) Trim() { q.h.Trim() }
 
 // Remove implements [api.TimerQueue].
 func (q *Queue) Remove(t *api.Timer) bool { return t != nil && q.h.Remove(t) }

@@ -93,3 +93,48 @@ func TestCascadeOnce(t *testing.T) {
 		t.Errorf("moved %d times; want at most 5 (the near timer once, into the heap, the far one once per level)", q.moved)
 	}
 }
+
+// TestPacedCascade: 1e5 timers due within 100 ms, 130 ms ahead, expired
+// as a loop would: at NextDeadline (a loop with nothing else to do sleeps
+// until then), or at most a tick apart. No Expire may move more than a
+// few thousand timers: an unpaced wheel moved a whole 64 ms slot, some
+// 40 000 of them, in one, and so did one that asked to be woken for the
+// next slot only, when the loop slept past the slot before.
+func TestPacedCascade(t *testing.T) {
+	const n, tick = 100_000, int64(time.Millisecond)
+	for _, c := range []struct {
+		name string
+		step func(now, next int64) int64
+	}{
+		{"sleeping", func(now, next int64) int64 { return max(now+1, next) }},
+		{"busy", func(now, next int64) int64 { return max(now+1, min(next, now+tick)) }},
+	} {
+		q := mustNew(t, time.Millisecond)
+		start := 12_345 * tick / 10 // not on a slot boundary
+		q.Expire(start, func(*api.Timer) {})
+		rng := rand.New(rand.NewPCG(1, 2))
+		ts := make([]api.Timer, n)
+		for i := range ts {
+			ts[i].Deadline = start + 130*tick + rng.Int64N(100*tick) // none within level 0's reach
+			q.Push(&ts[i])
+		}
+		now, fired, most := start, 0, 0
+		for q.Len() > 0 {
+			d, _ := q.NextDeadline()
+			now = c.step(now, d)
+			before := q.moved
+			fired += q.Expire(now, func(tm *api.Timer) {
+				if tm.Deadline > now {
+					t.Fatalf("%s: Expire(%d) handed over a timer due at %d", c.name, now, tm.Deadline)
+				}
+			})
+			most = max(most, q.moved-before)
+		}
+		if fired != n {
+			t.Errorf("%s: fired %d timers; want %d", c.name, fired, n)
+		}
+		if most > 5000 {
+			t.Errorf("%s: one Expire moved %d timers; want at most 5000 (cascades paced)", c.name, most)
+		}
+	}
+}

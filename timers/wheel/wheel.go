@@ -1,47 +1,45 @@
 // Package wheel implements [api.TimerQueue] as a hierarchical timing wheel
-// (Varghese and Lauck), with exact deadlines.
+// (Varghese and Lauck), with exact deadlines and cascades paced ahead of
+// time, as Erlang's timer wheel paces them.
 //
 // # Layout
 //
-// Deadlines are cut into ticks (Options.Tick, 1 ms by default). Eleven
-// levels of 64 slots cover every tick an int64 deadline can name, so there
-// is no overflow list: level l holds the timers whose tick first differs
-// from the wheel's current tick in the l-th group of six bits, in the slot
-// given by that group, on an intrusive doubly-linked list. Push and Remove
-// are O(1) and allocate nothing. An occupancy bitmap per level finds the
-// earliest non-empty slot in eleven word tests, so neither NextDeadline nor
-// advancing time ever walks empty slots.
+// Deadlines are cut into ticks (Options.Tick, 1 ms by default). Level l
+// has 128 slots, each 64^l ticks wide, and holds the timers whose slot is
+// less than 128 slots ahead of the current tick's at that level: a timer
+// goes to the lowest level that has room for it, in the slot its tick
+// gives, on an intrusive doubly-linked list. Eleven levels cover every
+// tick an int64 deadline can name, so there is no overflow list. Push and
+// Remove are O(1) and allocate nothing; an occupancy bitmap per level
+// finds the earliest occupied slot without walking empty ones.
 //
 // # Exactness
 //
 // Slots are an index, not a rounding: each timer keeps its exact deadline.
-// When time reaches a slot, its timers either move down a level (cascade)
-// or, once their tick has come, into a small 4-ary heap ordered by
-// (deadline, Seq); Expire hands over from that heap only the timers whose
-// deadline is <= now, in order, and the rest wait there for the next call.
-// So the wheel fires exactly what the heap queue fires, in the same order,
-// never early.
+// A timer whose tick has come goes into a small 4-ary heap ordered by
+// (deadline, Seq), and Expire hands over from that heap only the timers
+// whose deadline is <= now, in order. So the wheel fires exactly what the
+// heap queue fires, in the same order, never early.
+//
+// # Paced cascades
+//
+// A level has room for two slots of the level above. So the timers of the
+// next coarse slot fit the level below a whole slot-width before the
+// first of them can fall due, and the wheel moves them down during that
+// slot-width, a share at each Expire after it has handed over what is
+// due: at least Options.Chunk timers, more as the slot's start nears, all
+// of them by then. NextDeadline asks the loop to wake for that work when a
+// slot holds more than a chunk. When very many timers fall due together,
+// no Expire moves a whole coarse slot at once: the pause the wheel used to
+// make (1e5 timers due within 100 ms moved 64 ms of them at once) is cut
+// into steps. A loop that sleeps past a slot's start, with nothing due and
+// no wake-up asked for, moves it then, at once.
 //
 // # Cost
 //
 // Advancing time visits only occupied slots, and each timer moves at most
 // once per level on its way down, so a jump of a year costs work in
-// proportion to the pending timers, not to the elapsed ticks. The heap
-// holds at most the timers of the current tick (and timers pushed with a
-// deadline already reached), which keeps it small. NextDeadline is exact
-// when the earliest timer is within 64 ticks; farther out it answers with
-// the start of the earliest occupied slot, earlier than the deadline, and a
-// loop that sleeps until then wakes at most once per level on the way.
-//
-// # Latency
-//
-// Cascading a slot is done at once, when time reaches it. When very many
-// timers are due close together, that is a pause: with 1e5 timers due
-// within 100 ms (W2b), moving a 64 ms slot down a level delayed the timers
-// due meanwhile by up to a few milliseconds (p99 5.6 ms, where the heap
-// queue stays near 0.3 ms). Spreading a cascade over the slot before it
-// (a second level-0 array filled incrementally) would remove the pause;
-// it is not done yet.
+// proportion to the pending timers, not to the elapsed ticks.
 package wheel
 
 import (
@@ -55,10 +53,14 @@ import (
 )
 
 const (
-	slotBits = 6
-	slots    = 1 << slotBits
-	levels   = (64 + slotBits - 1) / slotBits // every tick of an int64 deadline
+	slotBits = 6   // a slot is 64 times as wide as a slot of the level below
+	slots    = 128 // two slots of the level above: room to move one down early
+	levels   = 11  // 64^10 slots of 128 cover every tick of an int64 deadline
 )
+
+// DefaultChunk is the fewest timers a pacing step moves when Options.Chunk
+// is zero.
+const DefaultChunk = 256
 
 // DefaultTick is the tick when Options.Tick is zero. A millisecond puts a
 // loop's usual timeouts (milliseconds to minutes) in the first three
@@ -71,32 +73,45 @@ type Options struct {
 	// Tick is the width of a level-0 slot. It changes costs, never
 	// results: deadlines stay exact.
 	Tick time.Duration
+	// Chunk is the fewest timers an Expire moves down a level ahead of
+	// time, and the size of slot that makes NextDeadline ask for wake-ups
+	// to move it. It changes costs, never results.
+	Chunk int
 }
 
 // Queue is a hierarchical timing wheel. Create it with New.
 type Queue struct {
 	tick     int64
+	chunk    int
 	cur      uint64 // the current tick; every timer in the wheel is later
-	occupied [levels]uint64
+	occupied [levels][2]uint64
 	slot     [levels][slots]*api.Timer
+	count    [levels][slots]int
+	paced    [levels]uint64 // the tick of each level's last pacing step
 	inWheel  int
 	due      timerheap.Heap // timers whose tick is <= cur
 	seq      uint64
-	moved    int // timers taken out of slots by cascades, for tests of the cost
+	moved    int // timers taken out of slots, for tests of the cost
 }
 
-var _ api.TimerQueue = (*Queue)(nil)
+var _ api.Trimmer = (*Queue)(nil)
 
-// New returns an empty wheel. It fails only for a negative Tick.
+// New returns an empty wheel. It fails only for a negative Tick or Chunk.
 func New(opts *Options) (*Queue, error) {
-	tick := DefaultTick
+	tick, chunk := DefaultTick, DefaultChunk
 	if opts != nil && opts.Tick != 0 {
 		tick = opts.Tick
+	}
+	if opts != nil && opts.Chunk != 0 {
+		chunk = opts.Chunk
 	}
 	if tick < 0 {
 		return nil, fmt.Errorf("wheel: tick %v: must be positive", tick)
 	}
-	q := &Queue{tick: int64(tick)}
+	if chunk < 0 {
+		return nil, fmt.Errorf("wheel: chunk %d: must be positive", chunk)
+	}
+	q := &Queue{tick: int64(tick), chunk: chunk}
 	// Until an Expire says what time it is, assume the clock's origin:
 	// the loop's clock starts at zero, so timers pushed before the first
 	// Expire go into the wheel, not the heap.
@@ -147,13 +162,16 @@ func (q *Queue) Push(t *api.Timer) error {
 }
 
 // file puts t, with tick tk, in the heap if its tick has come, else in the
-// wheel.
+// lowest level with room for it.
 func (q *Queue) file(t *api.Timer, tk uint64) {
 	if tk <= q.cur {
 		q.due.Push(t)
 		return
 	}
-	l := (63 - bits.LeadingZeros64(tk^q.cur)) / slotBits
+	l := 0
+	for tk>>(slotBits*l)-q.cur>>(slotBits*l) >= slots {
+		l++
+	}
 	s := int(tk>>(slotBits*l)) & (slots - 1)
 	head := q.slot[l][s]
 	t.Q.Next, t.Q.Prev = head, nil
@@ -161,7 +179,8 @@ func (q *Queue) file(t *api.Timer, tk uint64) {
 		head.Q.Prev = t
 	}
 	q.slot[l][s] = t
-	q.occupied[l] |= 1 << s
+	q.count[l][s]++
+	q.occupied[l][s>>6] |= 1 << (s & 63)
 	t.Q.Pos = -(l*slots + s + 1) // negative: in the wheel; positive: in the heap
 	q.inWheel++
 }
@@ -179,38 +198,61 @@ func (q *Queue) Remove(t *api.Timer) bool {
 	if id >= levels*slots {
 		return false
 	}
-	l, s := id/slots, id%slots
+	q.unlink(t, id/slots, id%slots)
+	t.Q.Pos = 0
+	return true
+}
+
+// unlink takes t out of slot s of level l.
+func (q *Queue) unlink(t *api.Timer, l, s int) {
 	if t.Q.Prev != nil {
 		t.Q.Prev.Q.Next = t.Q.Next
 	} else {
 		q.slot[l][s] = t.Q.Next
-		if t.Q.Next == nil {
-			q.occupied[l] &^= 1 << s
-		}
 	}
 	if t.Q.Next != nil {
 		t.Q.Next.Q.Prev = t.Q.Prev
 	}
-	t.Q.Next, t.Q.Prev, t.Q.Pos = nil, nil, 0
+	if q.count[l][s]--; q.count[l][s] == 0 {
+		q.occupied[l][s>>6] &^= 1 << (s & 63)
+	}
+	t.Q.Next, t.Q.Prev = nil, nil
 	q.inWheel--
-	return true
+	q.moved++
 }
 
-// earliest returns the earliest occupied slot: the lowest level's lowest
-// slot, since every timer on a level is later than every timer below it.
-func (q *Queue) earliest() (l, s int, ok bool) {
-	for l := range levels {
-		if o := q.occupied[l]; o != 0 {
-			return l, bits.TrailingZeros64(o), true
+// firstSlot returns level l's first occupied slot from the current one on,
+// in the wheel's circular order, and the first tick it stands for.
+func (q *Queue) firstSlot(l int) (s int, start uint64, ok bool) {
+	cb := q.cur >> (slotBits * l)
+	p := int(cb) & (slots - 1)
+	bm := &q.occupied[l]
+	w, b := p>>6, p&63
+	switch {
+	case bm[w]>>b != 0:
+		s = p + bits.TrailingZeros64(bm[w]>>b)
+	case bm[w^1] != 0:
+		s = (w^1)<<6 + bits.TrailingZeros64(bm[w^1])
+	case bm[w]&(1<<b-1) != 0:
+		s = w<<6 + bits.TrailingZeros64(bm[w])
+	default:
+		return 0, 0, false
+	}
+	block := cb + uint64((s-p)&(slots-1))
+	return s, block << (slotBits * l), true
+}
+
+// earliest returns the occupied slot that starts first: a lower bound of
+// every deadline in the wheel. Of slots that start together, the higher
+// level's comes first: its timers must move down before that tick's
+// turn.
+func (q *Queue) earliest() (l, s int, start uint64, ok bool) {
+	for lv := levels - 1; lv >= 0; lv-- {
+		if sl, st, found := q.firstSlot(lv); found && (!ok || st < start) {
+			l, s, start, ok = lv, sl, st, true
 		}
 	}
-	return 0, 0, false
-}
-
-// slotStart returns the first tick of slot s on level l.
-func (q *Queue) slotStart(l, s int) uint64 {
-	shift := uint(slotBits * (l + 1)) // 66 for the top level: Go's shift gives 0
-	return q.cur>>shift<<shift | uint64(s)<<(slotBits*l)
+	return l, s, start, ok
 }
 
 // NextDeadline implements [api.TimerQueue].
@@ -218,58 +260,101 @@ func (q *Queue) NextDeadline() (int64, bool) {
 	if d, ok := q.due.Min(); ok {
 		return d, true // every timer in the wheel is later
 	}
-	l, s, ok := q.earliest()
-	switch {
-	case !ok:
+	l, s, start, ok := q.earliest()
+	if !ok {
 		return 0, false
-	case l > 0:
-		return q.startOf(q.slotStart(l, s)), true
+	}
+	if wake, ok := q.pacingWake(); ok && wake < start {
+		return q.startOf(wake), true
+	}
+	if l > 0 {
+		return q.startOf(start), true
 	}
 	// The earliest timers share one tick: move them to the heap, which
 	// gives the exact answer. The current tick may move up to theirs,
 	// since no timer in the wheel is earlier.
-	start := q.slotStart(0, s)
-	q.cascade(0, s, start, start)
+	q.cascade(l, s, start, start)
 	return q.due.Min()
 }
 
+// pacingWake returns the tick at which the next pacing step should run,
+// if a level's earliest occupied slot holds more than a chunk: late enough
+// to leave the loop asleep, early enough that steps of a chunk a tick
+// finish the slot by its start, and not before the tick from which the
+// level below has room for it (its start less one slot's width).
+func (q *Queue) pacingWake() (uint64, bool) {
+	wake, ok := uint64(0), false
+	for l := 1; l < levels; l++ {
+		s, start, found := q.firstSlot(l)
+		c := q.count[l][s]
+		if !found || c <= q.chunk {
+			continue
+		}
+		lead := min(uint64(1)<<(slotBits*l), uint64((c+q.chunk-1)/q.chunk))
+		w := q.cur + 1
+		if start > lead && start-lead > w {
+			w = start - lead
+		}
+		if !ok || w < wake {
+			wake, ok = w, true
+		}
+	}
+	return wake, ok
+}
+
 // cascade empties slot s of level l, whose first tick is start, making
-// start the current tick: timers whose tick is <= target go to the heap,
-// the others to lower levels.
+// start the current tick if it is later: timers whose tick is <= target go
+// to the heap, the others to lower levels.
 func (q *Queue) cascade(l, s int, start, target uint64) {
-	t := q.slot[l][s]
-	q.slot[l][s] = nil
-	q.occupied[l] &^= 1 << s
-	q.cur = start
-	for t != nil {
-		next := t.Q.Next
-		t.Q.Next, t.Q.Prev = nil, nil
-		q.inWheel--
-		q.moved++
+	q.cur = max(q.cur, start)
+	for t := q.slot[l][s]; t != nil; t = q.slot[l][s] {
+		q.unlink(t, l, s)
 		if tk := q.tickOf(t.Q.When); tk <= target {
 			q.due.Push(t)
 		} else {
 			q.file(t, tk)
 		}
-		t = next
 	}
 }
 
-// advance moves the current tick to target, visiting occupied slots only.
+// advance moves the current tick to target, emptying on the way, in the
+// order of their starts, the occupied slots that start by then.
 func (q *Queue) advance(target uint64) {
 	for {
-		l, s, ok := q.earliest()
-		if !ok {
-			break
-		}
-		start := q.slotStart(l, s)
-		if start > target {
+		l, s, start, ok := q.earliest()
+		if !ok || start > target {
 			break
 		}
 		q.cascade(l, s, start, target)
 	}
 	q.cur = max(q.cur, target)
 }
+
+// pace moves down part of each level's next slot, which fits the level
+// below for the whole of the current one: at least a chunk, and enough
+// that the slot is empty by its start, once per tick.
+func (q *Queue) pace() {
+	for l := 1; l < levels; l++ {
+		next := q.cur>>(slotBits*l) + 1
+		s := int(next) & (slots - 1)
+		c := q.count[l][s]
+		if c == 0 || q.paced[l] == q.cur {
+			continue
+		}
+		q.paced[l] = q.cur
+		left := next<<(slotBits*l) - q.cur // ticks until the slot starts, >= 1
+		k := max(q.chunk, int((uint64(c)+left-1)/left))
+		for ; k > 0 && q.slot[l][s] != nil; k-- {
+			t := q.slot[l][s]
+			q.unlink(t, l, s)
+			q.file(t, q.tickOf(t.Q.When))
+		}
+	}
+}
+
+// Trim implements [api.Trimmer]: it gives back the memory a burst left in
+// the heap of due timers.
+func (q *Queue) Trim() { q.due.Trim() }
 
 // Expire implements [api.TimerQueue].
 func (q *Queue) Expire(now int64, fn func(*api.Timer)) int {
@@ -286,5 +371,6 @@ func (q *Queue) Expire(now int64, fn func(*api.Timer)) int {
 		fn(t)
 		n++
 	}
+	q.pace() // after what is due is handed over
 	return n
 }

@@ -43,3 +43,26 @@ func TestNegativeTick(t *testing.T) {
 		t.Errorf("New(nil) = %v, %v; want a wheel with the default tick", q, err)
 	}
 }
+
+// TestConformanceChunk1 runs the suite on wheels that pace their cascades
+// one timer at a time, so that Expire meets slots half moved.
+func TestConformanceChunk1(t *testing.T) {
+	for _, tick := range []time.Duration{1, time.Millisecond} {
+		t.Run(tick.String(), func(t *testing.T) { conformance.TestTimerQueue(t, newChunkQueue(tick, 1), nil) })
+	}
+}
+
+func newChunkQueue(tick time.Duration, chunk int) conformance.NewTimerQueue {
+	return func() api.TimerQueue {
+		q, err := wheel.New(&wheel.Options{Tick: tick, Chunk: chunk})
+		if err != nil {
+			panic(err)
+		}
+		return q
+	}
+}
+
+// FuzzQueueChunk1 interleaves Expire with partial cascades: a one-
+// nanosecond tick, where the fuzzer's deadlines reach every level, and a
+// chunk of one timer, so that every Expire leaves slots half moved down.
+func FuzzQueueChunk1(f *testing.F) { conformance.FuzzTimerQueue(f, newChunkQueue(1, 1)) }
