@@ -231,7 +231,14 @@ func (l *Loop) runOnce() error {
 	// With nothing to wait for and nothing but the wake-up descriptor to
 	// look at, skip the system call: posts are found in the inbox anyway.
 	if timeout != 0 || l.userFds > 0 {
+		var waited time.Duration
+		if timeout != 0 {
+			waited = time.Since(metricsOrigin)
+		}
 		events, err := l.sel.Select(l.events[:0], timeout)
+		if timeout != 0 {
+			l.metrics.Idle += time.Since(metricsOrigin) - waited
+		}
 		if err != nil {
 			return fmt.Errorf("loop: %w", err)
 		}

@@ -9,6 +9,20 @@ import (
 	"github.com/evloop/evloop/task"
 )
 
+func ExampleRun() {
+	got, err := task.Run(nil, func(co *task.Co) (string, error) {
+		if err := co.Sleep(10 * time.Millisecond); err != nil {
+			return "", err
+		}
+		return "slept", nil
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(got)
+	// Output: slept
+}
+
 func ExampleSpawn() {
 	l, err := loop.New(&loop.Options{Clock: loop.NewVirtualClock(0)})
 	if err != nil {
