@@ -31,8 +31,10 @@ package stream
 import (
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"os"
+	"time"
 
 	"github.com/evloop/evloop/api"
 	"github.com/evloop/evloop/loop"
@@ -142,6 +144,55 @@ type Conn struct {
 	l      *loop.Loop
 	fd     int
 	closed bool
+	rdl    int64 // read deadline on the loop's clock; 0: none
+	wdl    int64 // write deadline
+}
+
+// SetDeadline sets the read and write deadlines, as net.Conn's does: a
+// Read or Write suspended when its deadline passes, or begun after it,
+// returns an error matching os.ErrDeadlineExceeded; the zero time means
+// none. A deadline is a timer on the loop, converted from t to the loop's
+// clock when it is set.
+func (c *Conn) SetDeadline(t time.Time) error {
+	c.rdl = c.loopTime(t)
+	c.wdl = c.rdl
+	return nil
+}
+
+// SetReadDeadline sets the read deadline (see SetDeadline).
+func (c *Conn) SetReadDeadline(t time.Time) error {
+	c.rdl = c.loopTime(t)
+	return nil
+}
+
+// SetWriteDeadline sets the write deadline (see SetDeadline).
+func (c *Conn) SetWriteDeadline(t time.Time) error {
+	c.wdl = c.loopTime(t)
+	return nil
+}
+
+// loopTime converts t to the loop's clock, saturating; 0 stands for the
+// zero time, so a deadline that lands on 0 is moved a nanosecond later,
+// and one already past is now.
+func (c *Conn) loopTime(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	now, d := c.l.Now(), int64(time.Until(t))
+	v := now
+	switch {
+	case d > 0 && now > math.MaxInt64-d:
+		v = math.MaxInt64
+	case d > 0:
+		v = now + d
+	}
+	if v == 0 {
+		v = 1
+		if d <= 0 {
+			v = -1
+		}
+	}
+	return v
 }
 
 func newConn(l *loop.Loop, fd int) *Conn { return &Conn{l: l, fd: fd} }
@@ -194,13 +245,16 @@ func (c *Conn) Read(co *task.Co, p []byte) (int, error) {
 		if c.closed {
 			return 0, fmt.Errorf("stream: read: %w", net.ErrClosed)
 		}
+		if c.rdl != 0 && c.rdl <= c.l.Now() {
+			return 0, fmt.Errorf("stream: read: %w", os.ErrDeadlineExceeded)
+		}
 		n, err := unix.Read(c.fd, p)
 		switch {
 		case err == unix.EINTR:
 			continue
 		case err == unix.EAGAIN:
-			if err := co.WaitReadable(c.fd); err != nil {
-				return 0, err
+			if err := co.WaitReadableUntil(c.fd, c.rdl); err != nil {
+				return 0, fmt.Errorf("stream: read: %w", err)
 			}
 			continue
 		case err != nil:
@@ -220,13 +274,16 @@ func (c *Conn) Write(co *task.Co, p []byte) (int, error) {
 		if c.closed {
 			return written, fmt.Errorf("stream: write: %w", net.ErrClosed)
 		}
+		if c.wdl != 0 && c.wdl <= c.l.Now() {
+			return written, fmt.Errorf("stream: write: %w", os.ErrDeadlineExceeded)
+		}
 		n, err := unix.Write(c.fd, p[written:])
 		switch {
 		case err == unix.EINTR:
 			continue
 		case err == unix.EAGAIN:
-			if err := co.WaitWritable(c.fd); err != nil {
-				return written, err
+			if err := co.WaitWritableUntil(c.fd, c.wdl); err != nil {
+				return written, fmt.Errorf("stream: write: %w", err)
 			}
 			continue
 		case err != nil:

@@ -33,6 +33,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"os"
 	"runtime"
 	"runtime/debug"
 	"time"
@@ -244,14 +245,34 @@ func (co *Co) Sleep(d time.Duration) error {
 }
 
 // WaitReadable suspends the coroutine until fd is readable.
-func (co *Co) WaitReadable(fd int) error { return co.waitFd(fd, false) }
+func (co *Co) WaitReadable(fd int) error { return co.waitFd(fd, false, 0) }
 
 // WaitWritable suspends the coroutine until fd is writable.
-func (co *Co) WaitWritable(fd int) error { return co.waitFd(fd, true) }
+func (co *Co) WaitWritable(fd int) error { return co.waitFd(fd, true, 0) }
 
-func (co *Co) waitFd(fd int, write bool) error {
+// WaitReadableUntil is WaitReadable with a deadline on the loop's clock
+// (as Loop.Now gives it; 0 means none): once it has passed, the wait ends
+// with an error matching os.ErrDeadlineExceeded, as a net.Conn's Read
+// does, and a deadline already past ends it at once.
+func (co *Co) WaitReadableUntil(fd int, deadline int64) error {
+	return co.waitFd(fd, false, deadline)
+}
+
+// WaitWritableUntil is WaitWritable with a deadline, as WaitReadableUntil.
+func (co *Co) WaitWritableUntil(fd int, deadline int64) error {
+	return co.waitFd(fd, true, deadline)
+}
+
+// errDeadline is the error of a wait whose deadline passed; it matches
+// os.ErrDeadlineExceeded.
+var errDeadline = fmt.Errorf("task: wait: %w", os.ErrDeadlineExceeded)
+
+func (co *Co) waitFd(fd int, write bool, deadline int64) error {
 	if err := co.cancelled(); err != nil {
 		return err
+	}
+	if deadline != 0 && deadline <= co.l.Now() {
+		return errDeadline
 	}
 	add, remove := co.l.AddReader, co.l.RemoveReader
 	if write {
@@ -268,8 +289,22 @@ func (co *Co) waitFd(fd int, write bool) error {
 	if err := add(fd, wake); err != nil {
 		return err
 	}
+	var timer loop.Handle
+	timedOut := false
+	if deadline != 0 {
+		h, err := co.l.CallAt(deadline, func() { timedOut = true; wake() })
+		if err != nil {
+			remove(fd)
+			return err
+		}
+		timer = h
+	}
 	err := co.suspend()
 	remove(fd)
+	timer.Cancel()
+	if err == nil && timedOut {
+		return errDeadline
+	}
 	return err
 }
 
