@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"time"
 
 	"github.com/evloop/evloop/api"
 	"github.com/evloop/evloop/loop"
@@ -29,6 +30,56 @@ type Transport struct {
 	closing bool // close once out is flushed
 	closed  bool
 	buf     *[]byte // the server's shared read buffer
+
+	idle      time.Duration // SetIdleTimeout's; 0: none
+	active    int64         // when data last moved, on the loop's clock
+	idleTimer loop.Handle
+	onIdle    func() // t.idleCheck, bound once
+}
+
+// SetIdleTimeout closes the connection once d has passed with nothing
+// read or written; ConnectionLost then gets an error matching
+// os.ErrDeadlineExceeded. Zero or a negative d turns it off. The timer is
+// not re-armed on every message: data moving only records the time, and
+// the timer, when it fires, waits again for what is left (nginx's lazy
+// timers), so a busy connection costs a clock read per message.
+func (t *Transport) SetIdleTimeout(d time.Duration) {
+	t.idleTimer.Cancel()
+	t.idle, t.idleTimer = max(d, 0), loop.Handle{}
+	if t.idle > 0 && !t.closed {
+		t.active = t.l.Now()
+		t.armIdle(t.idle)
+	}
+}
+
+func (t *Transport) armIdle(after time.Duration) {
+	if t.onIdle == nil {
+		t.onIdle = t.idleCheck
+	}
+	h, err := t.l.CallLater(after, t.onIdle)
+	if err != nil {
+		t.abort(err)
+		return
+	}
+	t.idleTimer = h
+}
+
+func (t *Transport) idleCheck() {
+	if t.closed || t.idle <= 0 {
+		return
+	}
+	if quiet := time.Duration(t.l.Now() - t.active); quiet < t.idle {
+		t.armIdle(t.idle - quiet)
+		return
+	}
+	t.finish(fmt.Errorf("stream: idle for %v: %w", t.idle, os.ErrDeadlineExceeded))
+}
+
+// touch records that data moved, for the idle timeout.
+func (t *Transport) touch() {
+	if t.idle > 0 {
+		t.active = t.l.Now()
+	}
 }
 
 // Serve accepts connections on ln and gives each a Protocol from
@@ -128,6 +179,7 @@ func (t *Transport) Write(p []byte) error {
 	if t.closed || t.closing {
 		return fmt.Errorf("stream: transport write: %w", net.ErrClosed)
 	}
+	t.touch()
 	if len(t.out) == 0 {
 		n, err := write(t.fd, p)
 		if err != nil {
@@ -206,6 +258,7 @@ func (t *Transport) readable() {
 			t.Close() // the peer has finished sending: flush what is left, then close
 			return
 		}
+		t.touch()
 		t.proto.DataReceived(buf[:n])
 		if t.closed || !t.reading || n < len(buf) {
 			return
@@ -258,6 +311,7 @@ func (t *Transport) finish(err error) {
 		return
 	}
 	t.closed, t.reading = true, false
+	t.idleTimer.Cancel()
 	t.l.RemoveReader(t.fd)
 	t.l.RemoveWriter(t.fd)
 	unix.Close(t.fd)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"time"
 
 	"github.com/evloop/evloop/loop"
 	"github.com/evloop/evloop/task"
@@ -40,6 +41,10 @@ func (c *Conn) Write(co *task.Co, p []byte) (int, error) { return 0, errUnsuppor
 func (c *Conn) CloseWrite() error                        { return errUnsupported }
 func (c *Conn) Close() error                             { return errUnsupported }
 
+func (c *Conn) SetDeadline(time.Time) error      { return errUnsupported }
+func (c *Conn) SetReadDeadline(time.Time) error  { return errUnsupported }
+func (c *Conn) SetWriteDeadline(time.Time) error { return errUnsupported }
+
 // A Transport is a connection's writing end for a Protocol.
 type Transport struct{}
 
@@ -48,3 +53,5 @@ func (t *Transport) PauseReading()        {}
 func (t *Transport) ResumeReading()       {}
 func (t *Transport) BufferedAmount() int  { return 0 }
 func (t *Transport) Close()               {}
+
+func (t *Transport) SetIdleTimeout(time.Duration) {}
