@@ -315,7 +315,7 @@ func recommend(rs *results) []string {
 		}
 	}
 	if rs.table("TimerChurn") != nil || rs.table("TimerExpiry") != nil {
-		out = append(out, "the loop's default timer queue is the heap, chosen for expiry (W2b lateness);\n  a program whose timers are mostly re-armed before they fire may choose by churn")
+		out = append(out, "the loop's default timer queue is the heap (the timers package says why);\n  a program whose timers are mostly re-armed before they fire may choose by churn")
 	}
 	return out
 }
