@@ -59,3 +59,31 @@ func netAddr(sa unix.Sockaddr) net.Addr {
 	}
 	return nil
 }
+
+// sockAddrs are a socket's two addresses: the peer's, known when it
+// connects or is accepted, and the local one, asked for when wanted.
+type sockAddrs struct {
+	local, remote unix.Sockaddr
+}
+
+func (a *sockAddrs) localAddr(fd int) net.Addr {
+	if a.local == nil {
+		sa, err := unix.Getsockname(fd)
+		if err != nil {
+			return nil
+		}
+		a.local = sa
+	}
+	return netAddr(a.local)
+}
+
+func (a *sockAddrs) remoteAddr(fd int) net.Addr {
+	if a.remote == nil {
+		sa, err := unix.Getpeername(fd)
+		if err != nil {
+			return nil
+		}
+		a.remote = sa
+	}
+	return netAddr(a.remote)
+}

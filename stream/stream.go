@@ -44,13 +44,14 @@ import (
 
 // A Listener accepts stream connections.
 type Listener struct {
-	l       *loop.Loop
-	fd      int
-	domain  int
-	addr    net.Addr
-	closed  bool
-	backoff backoff
-	retry   loop.Handle // a paused Serve's next try
+	l        *loop.Loop
+	fd       int
+	domain   int
+	addr     net.Addr
+	closed   bool
+	backoff  backoff
+	retry    loop.Handle // a paused Serve's next try
+	acceptor *task.Co    // the task suspended in Accept
 }
 
 // Listen opens a listening socket on the loop. For TCP, SO_REUSEADDR is
@@ -102,12 +103,14 @@ func (ln *Listener) Accept(co *task.Co) (*Conn, error) {
 		if ln.closed {
 			return nil, fmt.Errorf("stream: accept: %w", net.ErrClosed)
 		}
-		fd, _, err := accept(ln.fd)
+		fd, sa, err := accept(ln.fd)
 		switch {
 		case err == nil:
 			ln.backoff.accepted()
 			setNoDelay(fd, ln.domain)
-			return newConn(ln.l, fd), nil
+			c := newConn(ln.l, fd)
+			c.remote = sa
+			return c, nil
 		case resourceError(err):
 			if err := co.Sleep(ln.backoff.fail(ln.l, ln, os.NewSyscallError("accept", err))); err != nil {
 				return nil, err
@@ -116,20 +119,27 @@ func (ln *Listener) Accept(co *task.Co) (*Conn, error) {
 			return nil, fmt.Errorf("stream: accept: %w", os.NewSyscallError("accept", err))
 		default:
 			ln.backoff.drained()
-			if err := co.WaitReadable(ln.fd); err != nil {
-				return nil, err
+			ln.acceptor = co
+			err := co.WaitReadable(ln.fd)
+			ln.acceptor = nil
+			if err != nil {
+				return nil, fmt.Errorf("stream: accept: %w", err)
 			}
 		}
 	}
 }
 
-// Close stops listening.
+// Close stops listening. A task suspended in Accept returns an error
+// matching net.ErrClosed.
 func (ln *Listener) Close() error {
 	if ln.closed {
 		return fmt.Errorf("stream: close listener: %w", net.ErrClosed)
 	}
 	ln.closed = true
 	ln.retry.Cancel()
+	if ln.acceptor != nil {
+		ln.acceptor.Interrupt(net.ErrClosed)
+	}
 	ln.l.RemoveReader(ln.fd)
 	if ln.domain == unix.AF_UNIX {
 		if a, ok := ln.addr.(*net.UnixAddr); ok {
@@ -139,13 +149,18 @@ func (ln *Listener) Close() error {
 	return unix.Close(ln.fd)
 }
 
-// A Conn is a connected stream socket used from tasks.
+// A Conn is a connected stream socket used from tasks. One task may read
+// while another writes; Close, from any task or callback of the loop,
+// wakes both with an error matching net.ErrClosed.
 type Conn struct {
 	l      *loop.Loop
 	fd     int
 	closed bool
-	rdl    int64 // read deadline on the loop's clock; 0: none
-	wdl    int64 // write deadline
+	rdl    int64    // read deadline on the loop's clock; 0: none
+	wdl    int64    // write deadline
+	reader *task.Co // the task suspended in Read
+	writer *task.Co // the task suspended in Write
+	sockAddrs
 }
 
 // SetDeadline sets the read and write deadlines, as net.Conn's does: a
@@ -232,11 +247,20 @@ func Dial(co *task.Co, network, address string) (*Conn, error) {
 		return fail(os.NewSyscallError("connect", err))
 	}
 	setNoDelay(fd, domain)
-	return newConn(co.Loop(), fd), nil
+	c := newConn(co.Loop(), fd)
+	c.remote = sa
+	return c, nil
 }
 
 // Fd returns the connection's descriptor.
 func (c *Conn) Fd() int { return c.fd }
+
+// LocalAddr returns the connection's local address (nil once it is
+// closed, if it was not asked for before).
+func (c *Conn) LocalAddr() net.Addr { return c.localAddr(c.fd) }
+
+// RemoteAddr returns the peer's address.
+func (c *Conn) RemoteAddr() net.Addr { return c.remoteAddr(c.fd) }
 
 // Read reads into p, suspending co until data, the end of the stream
 // (io.EOF) or an error arrives.
@@ -253,7 +277,10 @@ func (c *Conn) Read(co *task.Co, p []byte) (int, error) {
 		case err == unix.EINTR:
 			continue
 		case err == unix.EAGAIN:
-			if err := co.WaitReadableUntil(c.fd, c.rdl); err != nil {
+			c.reader = co
+			err := co.WaitReadableUntil(c.fd, c.rdl)
+			c.reader = nil
+			if err != nil {
 				return 0, fmt.Errorf("stream: read: %w", err)
 			}
 			continue
@@ -282,7 +309,10 @@ func (c *Conn) Write(co *task.Co, p []byte) (int, error) {
 		case err == unix.EINTR:
 			continue
 		case err == unix.EAGAIN:
-			if err := co.WaitWritableUntil(c.fd, c.wdl); err != nil {
+			c.writer = co
+			err := co.WaitWritableUntil(c.fd, c.wdl)
+			c.writer = nil
+			if err != nil {
 				return written, fmt.Errorf("stream: write: %w", err)
 			}
 			continue
@@ -302,13 +332,19 @@ func (c *Conn) CloseWrite() error {
 	return os.NewSyscallError("shutdown", unix.Shutdown(c.fd, unix.SHUT_WR))
 }
 
-// Close closes the connection. Call it from the task that uses the
-// connection, or after cancelling the tasks waiting on it.
+// Close closes the connection. A task suspended in Read or Write on it
+// returns an error matching net.ErrClosed. Call it on the loop's
+// goroutine (a task or a callback).
 func (c *Conn) Close() error {
 	if c.closed {
 		return fmt.Errorf("stream: close: %w", net.ErrClosed)
 	}
 	c.closed = true
+	for _, co := range [...]*task.Co{c.reader, c.writer} {
+		if co != nil {
+			co.Interrupt(net.ErrClosed)
+		}
+	}
 	c.l.RemoveReader(c.fd)
 	c.l.RemoveWriter(c.fd)
 	return unix.Close(c.fd)

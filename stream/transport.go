@@ -35,7 +35,15 @@ type Transport struct {
 	active    int64         // when data last moved, on the loop's clock
 	idleTimer loop.Handle
 	onIdle    func() // t.idleCheck, bound once
+
+	sockAddrs
 }
+
+// LocalAddr returns the connection's local address.
+func (t *Transport) LocalAddr() net.Addr { return t.localAddr(t.fd) }
+
+// RemoteAddr returns the peer's address.
+func (t *Transport) RemoteAddr() net.Addr { return t.remoteAddr(t.fd) }
 
 // SetIdleTimeout closes the connection once d has passed with nothing
 // read or written; ConnectionLost then gets an error matching
@@ -115,7 +123,7 @@ type server struct {
 func (s *server) acceptAll() {
 	ln := s.ln
 	for {
-		fd, _, err := accept(ln.fd)
+		fd, sa, err := accept(ln.fd)
 		switch {
 		case err == unix.EAGAIN:
 			ln.backoff.drained()
@@ -133,7 +141,7 @@ func (s *server) acceptAll() {
 		}
 		ln.backoff.accepted()
 		setNoDelay(fd, ln.domain)
-		s.start(fd)
+		s.start(fd, sa)
 	}
 }
 
@@ -147,8 +155,8 @@ func (s *server) resume() {
 }
 
 // start runs the protocol of a new connection.
-func (s *server) start(fd int) {
-	t := &Transport{l: s.ln.l, fd: fd, buf: &s.buf}
+func (s *server) start(fd int, peer unix.Sockaddr) {
+	t := &Transport{l: s.ln.l, fd: fd, buf: &s.buf, sockAddrs: sockAddrs{remote: peer}}
 	defer t.guard()
 	t.proto = s.newProtocol()
 	if t.proto == nil {

@@ -55,3 +55,8 @@ func (t *Transport) BufferedAmount() int  { return 0 }
 func (t *Transport) Close()               {}
 
 func (t *Transport) SetIdleTimeout(time.Duration) {}
+
+func (c *Conn) LocalAddr() net.Addr       { return nil }
+func (c *Conn) RemoteAddr() net.Addr      { return nil }
+func (t *Transport) LocalAddr() net.Addr  { return nil }
+func (t *Transport) RemoteAddr() net.Addr { return nil }

@@ -59,6 +59,18 @@ type Co struct {
 	cancel  bool // a cancellation is to be delivered at the suspension point
 	step    func()
 	closed  bool // the loop closed: every suspension fails at once
+
+	interrupted bool  // Interrupt ended the suspension
+	interrupt   error // with this error
+	held        held  // what the pending wait holds, for release
+}
+
+// held is what a suspended wait holds on the loop: a descriptor's reader
+// or writer slot, and a timer.
+type held struct {
+	fd    int
+	dir   int8 // 0: no descriptor; 1: reader; 2: writer
+	timer loop.Handle
 }
 
 // A Task runs a coroutine on the loop; it is a Future of the coroutine's
@@ -187,7 +199,48 @@ func (co *Co) suspend() error {
 	if !co.yield(struct{}{}) {
 		co.closed, co.waiting = true, false
 	}
+	if co.interrupted {
+		err := co.interrupt
+		co.interrupted, co.interrupt = false, nil
+		return err
+	}
 	return co.cancelled()
+}
+
+// Interrupt ends co's pending suspension, if it has one: the Sleep,
+// Await, WaitReadable or WaitWritable it is suspended in returns err
+// when the loop resumes it (nil: returns as if woken normally). The
+// descriptor slot or timer the wait holds is released at once, so the
+// caller may close the descriptor right after; this is how closing a
+// connection wakes the task reading it, as Go's poller does. It reports
+// whether co was suspended. Call it on the loop's goroutine, from a
+// callback or another task.
+func (co *Co) Interrupt(err error) bool {
+	if !co.waiting {
+		return false
+	}
+	co.wait++ // the pending wake-up is now stale
+	co.waiting = false
+	co.interrupted, co.interrupt = true, err
+	co.release()
+	if _, serr := co.l.CallSoon(co.step); serr != nil {
+		// The loop is closing: its close hook finishes the coroutine.
+		co.closed = true
+	}
+	return true
+}
+
+// release gives back what the pending wait holds.
+func (co *Co) release() {
+	h := co.held
+	co.held = held{}
+	switch h.dir {
+	case 1:
+		co.l.RemoveReader(h.fd)
+	case 2:
+		co.l.RemoveWriter(h.fd)
+	}
+	h.timer.Cancel()
 }
 
 func (co *Co) cancelled() error {
@@ -237,11 +290,10 @@ func (co *Co) Sleep(d time.Duration) error {
 	if err != nil {
 		return err
 	}
-	if err := co.suspend(); err != nil {
-		h.Cancel()
-		return err
-	}
-	return nil
+	co.held.timer = h
+	err = co.suspend()
+	co.release()
+	return err
 }
 
 // WaitReadable suspends the coroutine until fd is readable.
@@ -274,34 +326,33 @@ func (co *Co) waitFd(fd int, write bool, deadline int64) error {
 	if deadline != 0 && deadline <= co.l.Now() {
 		return errDeadline
 	}
-	add, remove := co.l.AddReader, co.l.RemoveReader
+	add, dir := co.l.AddReader, int8(1)
 	if write {
-		add, remove = co.l.AddWriter, co.l.RemoveWriter
+		add, dir = co.l.AddWriter, 2
 	}
 	if write && co.l.HasWriter(fd) || !write && co.l.HasReader(fd) {
-		dir := "readable"
+		what := "readable"
 		if write {
-			dir = "writable"
+			what = "writable"
 		}
-		return fmt.Errorf("task: wait for fd %d to be %s: %w", fd, dir, ErrBusy)
+		return fmt.Errorf("task: wait for fd %d to be %s: %w", fd, what, ErrBusy)
 	}
 	wake := co.waker()
 	if err := add(fd, wake); err != nil {
 		return err
 	}
-	var timer loop.Handle
+	co.held = held{fd: fd, dir: dir}
 	timedOut := false
 	if deadline != 0 {
 		h, err := co.l.CallAt(deadline, func() { timedOut = true; wake() })
 		if err != nil {
-			remove(fd)
+			co.release()
 			return err
 		}
-		timer = h
+		co.held.timer = h
 	}
 	err := co.suspend()
-	remove(fd)
-	timer.Cancel()
+	co.release()
 	if err == nil && timedOut {
 		return errDeadline
 	}
