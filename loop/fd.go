@@ -33,6 +33,15 @@ type fdRecord struct {
 // registered reaches the kernel again and works for the new descriptor on
 // every backend; but until then, what the loop does with the stale
 // registration depends on the backend (see the package documentation).
+//
+// The callback should read or write without blocking, so fd should be in
+// non-blocking mode (unix.SetNonblock). Mind where a descriptor comes
+// from: os.File.Fd() switches the file to blocking mode (and keeps it
+// out of the runtime's poller); take the number from
+// SyscallConn().Control instead, or duplicate it (unix.Dup), set the copy
+// non-blocking and close the original; package stream's AdoptConn does
+// that for sockets. A descriptor the runtime's poller also watches
+// (net.Conn's) must not be read by both.
 func (l *Loop) AddReader(fd int, fn func()) error {
 	return l.add(fd, fn, api.Readable)
 }

@@ -3,6 +3,7 @@
 package stream
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"net/netip"
@@ -10,9 +11,13 @@ import (
 	"golang.org/x/sys/unix"
 )
 
+// errName is sockaddr's error for an address whose host is a name.
+var errName = errors.New("want a numeric ip:port (names are not looked up here)")
+
 // sockaddr resolves a numeric address for network ("tcp", "tcp4",
 // "tcp6", "unix") without touching the network: host names are not
-// looked up, since a lookup would block the loop.
+// looked up, since a lookup would block the loop (Dial looks them up in
+// an executor).
 func sockaddr(network, address string) (domain int, sa unix.Sockaddr, err error) {
 	switch network {
 	case "unix":
@@ -24,8 +29,11 @@ func sockaddr(network, address string) (domain int, sa unix.Sockaddr, err error)
 	ap, err := netip.ParseAddrPort(address)
 	if err != nil {
 		host, port, serr := net.SplitHostPort(address)
-		if serr != nil || host != "" {
-			return 0, nil, fmt.Errorf("stream: %w", &net.AddrError{Err: "want a numeric ip:port (names are not looked up)", Addr: address})
+		if serr != nil {
+			return 0, nil, fmt.Errorf("stream: %w", &net.AddrError{Err: serr.Error(), Addr: address})
+		}
+		if host != "" {
+			return 0, nil, fmt.Errorf("stream: %w", &net.AddrError{Err: errName.Error(), Addr: address})
 		}
 		// ":port": every address of the family.
 		p, perr := netip.ParseAddrPort("0.0.0.0:" + port)
@@ -37,7 +45,12 @@ func sockaddr(network, address string) (domain int, sa unix.Sockaddr, err error)
 		}
 		ap = p
 	}
-	ip := ap.Addr()
+	return ipSockaddr(network, ap, address)
+}
+
+// ipSockaddr is the socket address of ap, if it belongs to network.
+func ipSockaddr(network string, ap netip.AddrPort, address string) (int, unix.Sockaddr, error) {
+	ip := ap.Addr().Unmap()
 	switch {
 	case ip.Is4() && network != "tcp6":
 		return unix.AF_INET, &unix.SockaddrInet4{Port: int(ap.Port()), Addr: ip.As4()}, nil

@@ -246,8 +246,8 @@ func TestTLS(t *testing.T) {
 		}
 	}
 	l.Close()
-	if got := openFds(t); got != fds {
-		t.Errorf("descriptors open after Close = %d; want %d", got, fds)
+	if got := openFds(t); got > fds {
+		t.Errorf("descriptors open after Close = %d; want at most %d", got, fds)
 	}
 	if got := runtime.NumGoroutine(); got > goroutines {
 		t.Errorf("goroutines after Close = %d; want at most %d", got, goroutines)

@@ -13,10 +13,19 @@
 // is the fastest path, with no coroutine switch per message.
 //
 // Errors match the usual sentinels: io.EOF at the end of a stream,
-// net.ErrClosed after Close, and the system's errno (errors.Is(err,
-// unix.ECONNREFUSED)) otherwise. Addresses are numeric ("127.0.0.1:0",
-// "[::1]:8080", a path for "unix"): a name lookup would block the loop;
-// a bad one is a *net.AddrError.
+// net.ErrClosed after Close (a task suspended on the connection wakes
+// with it), os.ErrDeadlineExceeded past a deadline, and the system's
+// errno (errors.Is(err, unix.ECONNREFUSED)) otherwise. Listen takes
+// numeric addresses ("127.0.0.1:0", "[::1]:8080", a path for "unix"); a
+// bad one is a *net.AddrError. Dial also takes host names, looked up on
+// the executor's goroutines (task.ToThread), never on the loop's.
+//
+// Code written for package net runs in a task through NetConn and
+// NetListener, a connection or listener seen as a net.Conn or
+// net.Listener by one coroutine: crypto/tls, bufio, net/http's request
+// parsing. Sockets made elsewhere (an *os.File, a net.Conn, a
+// net.Listener, a descriptor inherited from systemd) join the loop with
+// AdoptConn and AdoptListener.
 //
 // A server holds up at its limits. When the process runs out of
 // descriptors, accepting pauses (5 ms, doubling to 1 s) instead of
@@ -29,6 +38,8 @@
 package stream
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -213,22 +224,43 @@ func (c *Conn) loopTime(t time.Time) int64 {
 func newConn(l *loop.Loop, fd int) *Conn { return &Conn{l: l, fd: fd} }
 
 // Dial connects to address, suspending co until the connection is made.
+// A host name (or a service name for the port) is looked up on the
+// executor's goroutines (task.ToThread), never on the loop's, and the
+// addresses found are tried in order until one connects; the error of
+// the first is returned if none does.
 func Dial(co *task.Co, network, address string) (*Conn, error) {
-	domain, sa, err := sockaddr(network, address)
+	targets, err := resolve(co, network, address)
 	if err != nil {
 		return nil, err
 	}
-	fd, err := socket(domain)
+	var first error
+	for _, t := range targets {
+		c, err := dial(co, t)
+		if err == nil {
+			return c, nil
+		}
+		if first == nil {
+			first = fmt.Errorf("stream: dial %s %s: %w", network, address, err)
+		}
+		if errors.Is(err, context.Canceled) {
+			break
+		}
+	}
+	return nil, first
+}
+
+func dial(co *task.Co, t target) (*Conn, error) {
+	fd, err := socket(t.domain)
 	if err != nil {
-		return nil, fmt.Errorf("stream: dial %s %s: %w", network, address, err)
+		return nil, err
 	}
 	fail := func(err error) (*Conn, error) {
 		unix.Close(fd)
-		return nil, fmt.Errorf("stream: dial %s %s: %w", network, address, err)
+		return nil, err
 	}
-	err = unix.Connect(fd, sa)
+	err = unix.Connect(fd, t.sa)
 	for err == unix.EINTR {
-		err = unix.Connect(fd, sa)
+		err = unix.Connect(fd, t.sa)
 	}
 	if err == unix.EINPROGRESS || err == unix.EALREADY {
 		if err := co.WaitWritable(fd); err != nil {
@@ -246,9 +278,9 @@ func Dial(co *task.Co, network, address string) (*Conn, error) {
 	if err != nil {
 		return fail(os.NewSyscallError("connect", err))
 	}
-	setNoDelay(fd, domain)
+	setNoDelay(fd, t.domain)
 	c := newConn(co.Loop(), fd)
-	c.remote = sa
+	c.remote = t.sa
 	return c, nil
 }
 

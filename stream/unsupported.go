@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"syscall"
 	"time"
 
 	"github.com/evloop/evloop/loop"
@@ -60,3 +61,9 @@ func (c *Conn) LocalAddr() net.Addr       { return nil }
 func (c *Conn) RemoteAddr() net.Addr      { return nil }
 func (t *Transport) LocalAddr() net.Addr  { return nil }
 func (t *Transport) RemoteAddr() net.Addr { return nil }
+
+// AdoptConn returns an error wrapping errors.ErrUnsupported.
+func AdoptConn(l *loop.Loop, sc syscall.Conn) (*Conn, error) { return nil, errUnsupported }
+
+// AdoptListener returns an error wrapping errors.ErrUnsupported.
+func AdoptListener(l *loop.Loop, sc syscall.Conn) (*Listener, error) { return nil, errUnsupported }

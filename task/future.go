@@ -38,6 +38,7 @@ type Future[T any] struct {
 	callbacks []func()
 	observed  bool         // Result or AddDoneCallback was called
 	watch     *unretrieved // a failure to report if nobody retrieves it
+	onCancel  func()       // told when the future is cancelled (an executor's job)
 }
 
 // NewFuture returns a pending future bound to l.
@@ -101,6 +102,9 @@ func (f *Future[T]) finish(s state, v T, err error) error {
 		return ErrDone
 	}
 	f.state, f.value, f.err = s, v, err
+	if s == cancelled && f.onCancel != nil {
+		f.onCancel()
+	}
 	cbs := f.callbacks
 	f.callbacks = nil
 	for _, fn := range cbs {
