@@ -23,6 +23,14 @@ type WriteFlowController interface {
 	ResumeWriting()
 }
 
+// A ShutdownNotifier is a Protocol that wants to know when its server
+// begins a graceful shutdown (Listener.Shutdown), to end its connection
+// early: an HTTP server closes an idle keep-alive connection at once, and
+// a busy one after the response in progress.
+type ShutdownNotifier interface {
+	ShutdownStarted()
+}
+
 // A PanicError is the error ConnectionLost gets when a Protocol method
 // panicked.
 type PanicError struct {

@@ -63,6 +63,10 @@ type Listener struct {
 	backoff  backoff
 	retry    loop.Handle // a paused Serve's next try
 	acceptor *task.Co    // the task suspended in Accept
+
+	members  map[member]struct{} // the open connections it accepted
+	shutdown *task.Future[int]   // Shutdown's
+	drained  func()              // ends a shutdown when the last member leaves
 }
 
 // Listen opens a listening socket on the loop. For TCP, SO_REUSEADDR is
@@ -120,7 +124,8 @@ func (ln *Listener) Accept(co *task.Co) (*Conn, error) {
 			ln.backoff.accepted()
 			setNoDelay(fd, ln.domain)
 			c := newConn(ln.l, fd)
-			c.remote = sa
+			c.remote, c.ln = sa, ln
+			ln.join(c)
 			return c, nil
 		case resourceError(err):
 			if err := co.Sleep(ln.backoff.fail(ln.l, ln, os.NewSyscallError("accept", err))); err != nil {
@@ -172,6 +177,10 @@ type Conn struct {
 	reader *task.Co // the task suspended in Read
 	writer *task.Co // the task suspended in Write
 	sockAddrs
+
+	ln         *Listener // the listener that accepted it, if any
+	onShutdown func()
+	closeErr   error // what a suspended task gets when c is closed
 }
 
 // SetDeadline sets the read and write deadlines, as net.Conn's does: a
@@ -372,10 +381,17 @@ func (c *Conn) Close() error {
 		return fmt.Errorf("stream: close: %w", net.ErrClosed)
 	}
 	c.closed = true
+	err := c.closeErr
+	if err == nil {
+		err = net.ErrClosed
+	}
 	for _, co := range [...]*task.Co{c.reader, c.writer} {
 		if co != nil {
-			co.Interrupt(net.ErrClosed)
+			co.Interrupt(err)
 		}
+	}
+	if c.ln != nil {
+		c.ln.leave(c)
 	}
 	c.l.RemoveReader(c.fd)
 	c.l.RemoveWriter(c.fd)

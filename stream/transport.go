@@ -37,6 +37,7 @@ type Transport struct {
 	onIdle    func() // t.idleCheck, bound once
 
 	sockAddrs
+	ln *Listener // the listener that accepted it
 }
 
 // LocalAddr returns the connection's local address.
@@ -156,7 +157,8 @@ func (s *server) resume() {
 
 // start runs the protocol of a new connection.
 func (s *server) start(fd int, peer unix.Sockaddr) {
-	t := &Transport{l: s.ln.l, fd: fd, buf: &s.buf, sockAddrs: sockAddrs{remote: peer}}
+	t := &Transport{l: s.ln.l, fd: fd, buf: &s.buf, sockAddrs: sockAddrs{remote: peer}, ln: s.ln}
+	s.ln.join(t)
 	defer t.guard()
 	t.proto = s.newProtocol()
 	if t.proto == nil {
@@ -320,6 +322,7 @@ func (t *Transport) finish(err error) {
 	}
 	t.closed, t.reading = true, false
 	t.idleTimer.Cancel()
+	t.ln.leave(t)
 	t.l.RemoveReader(t.fd)
 	t.l.RemoveWriter(t.fd)
 	unix.Close(t.fd)

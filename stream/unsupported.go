@@ -3,6 +3,7 @@
 package stream
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -67,3 +68,10 @@ func AdoptConn(l *loop.Loop, sc syscall.Conn) (*Conn, error) { return nil, errUn
 
 // AdoptListener returns an error wrapping errors.ErrUnsupported.
 func AdoptListener(l *loop.Loop, sc syscall.Conn) (*Listener, error) { return nil, errUnsupported }
+
+func (ln *Listener) Shutdown(ctx context.Context) *task.Future[int] {
+	f := task.NewFuture[int](nil)
+	f.SetError(errUnsupported)
+	return f
+}
+func (c *Conn) OnShutdown(fn func()) {}

@@ -7,7 +7,8 @@
 //	go run ./examples/echo -style=tasks -port=0
 //
 // It listens on 127.0.0.1, prints the address it got, and runs until
-// interrupted.
+// interrupted: on SIGINT or SIGTERM it stops accepting, gives the open
+// connections -grace to finish, closes what is left and says how many.
 package main
 
 import (
@@ -17,9 +18,11 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"net"
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/evloop/evloop/loop"
 	"github.com/evloop/evloop/stream"
@@ -29,15 +32,16 @@ import (
 func main() {
 	style := flag.String("style", "callbacks", "callbacks or tasks")
 	port := flag.Int("port", 0, "port to listen on, 127.0.0.1 (0: any free port)")
+	grace := flag.Duration("grace", 5*time.Second, "how long open connections may go on after SIGINT or SIGTERM")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Stdout, *style, *port); err != nil && !errors.Is(err, context.Canceled) {
+	if err := run(ctx, os.Stdout, *style, *port, *grace); err != nil && !errors.Is(err, context.Canceled) {
 		log.Fatal(err)
 	}
 }
 
-func run(ctx context.Context, out io.Writer, style string, port int) error {
+func run(ctx context.Context, out io.Writer, style string, port int, grace time.Duration) error {
 	if style != "callbacks" && style != "tasks" {
 		return fmt.Errorf("echo: -style=%q: want callbacks or tasks", style)
 	}
@@ -60,7 +64,25 @@ func run(ctx context.Context, out io.Writer, style string, port int) error {
 	if err != nil {
 		return err
 	}
-	return l.RunUntil(ctx)
+	if err := l.RunUntil(ctx); !errors.Is(err, context.Canceled) {
+		return err
+	}
+	return shutdown(l, ln, out, grace)
+}
+
+// shutdown stops accepting, lets the open connections go on for grace,
+// closes those left and says how many.
+func shutdown(l *loop.Loop, ln *stream.Listener, out io.Writer, grace time.Duration) error {
+	ctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	f := ln.Shutdown(ctx)
+	f.AddDoneCallback(l.Stop)
+	if err := l.Run(); err != nil {
+		return err
+	}
+	cut, err := f.Result()
+	fmt.Fprintf(out, "shut down: %d connections closed at the deadline\n", cut)
+	return err
 }
 
 // echoProtocol writes back what it receives; when its peer does not read
@@ -77,6 +99,9 @@ func (e *echoProtocol) ResumeWriting()                     { e.t.ResumeReading()
 func acceptLoop(co *task.Co, ln *stream.Listener) error {
 	for {
 		c, err := ln.Accept(co)
+		if errors.Is(err, net.ErrClosed) { // the shutdown's
+			return nil
+		}
 		if err != nil {
 			return err
 		}
@@ -89,10 +114,10 @@ func echo(co *task.Co, c *stream.Conn) error {
 	buf := make([]byte, 16<<10)
 	for {
 		n, err := c.Read(co, buf)
+		if err == io.EOF || errors.Is(err, net.ErrClosed) { // the client's end, or the shutdown's
+			return nil
+		}
 		if err != nil {
-			if err == io.EOF {
-				return nil
-			}
 			return err
 		}
 		if _, err := c.Write(co, buf[:n]); err != nil {

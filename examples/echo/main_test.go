@@ -19,12 +19,12 @@ func TestEcho(t *testing.T) {
 			defer cancel()
 			pr, pw := io.Pipe()
 			done := make(chan error, 1)
-			go func() { done <- run(ctx, pw, style, 0) }()
-			line, err := bufio.NewReader(pr).ReadString('\n')
+			go func() { done <- run(ctx, pw, style, 0, 0) }()
+			br := bufio.NewReader(pr)
+			line, err := br.ReadString('\n')
 			if err != nil {
 				t.Fatal(err)
 			}
-			go io.Copy(io.Discard, pr)
 			addr := strings.Fields(line)[2]
 			for range 3 { // several connections, one after another
 				c, err := net.Dial("tcp", addr)
@@ -40,13 +40,28 @@ func TestEcho(t *testing.T) {
 				}
 				c.Close()
 			}
+			// One connection left open at the interrupt is closed after
+			// the grace period (none here), and counted.
+			idle, err := net.Dial("tcp", addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer idle.Close()
+			idle.Write([]byte("x"))
+			io.ReadFull(idle, make([]byte, 1))
 			cancel()
+			if last, _ := br.ReadString('\n'); !strings.HasPrefix(last, "shut down: 1 connections") {
+				t.Errorf("after the interrupt, the server printed %q; want it to report 1 connection closed", last)
+			}
 			if err := <-done; err != nil && !errors.Is(err, context.Canceled) {
 				t.Errorf("run = %v", err)
 			}
+			if _, err := idle.Read(make([]byte, 1)); err != io.EOF {
+				t.Errorf("read from a connection the shutdown closed = %v; want EOF", err)
+			}
 		})
 	}
-	if err := run(context.Background(), io.Discard, "threads", 0); err == nil {
+	if err := run(context.Background(), io.Discard, "threads", 0, 0); err == nil {
 		t.Errorf("run with -style=threads = nil error")
 	}
 }

@@ -29,6 +29,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/evloop/evloop/internal/selfsigned"
 	"github.com/evloop/evloop/loop"
@@ -41,6 +42,7 @@ type config struct {
 	port      int
 	cert, key string
 	printCert bool
+	grace     time.Duration
 }
 
 func main() {
@@ -50,6 +52,7 @@ func main() {
 	flag.StringVar(&c.cert, "cert", "", "certificate file (PEM); with -key")
 	flag.StringVar(&c.key, "key", "", "private key file (PEM); with -cert")
 	flag.BoolVar(&c.printCert, "print-cert", false, "print the self-signed certificate after the address")
+	flag.DurationVar(&c.grace, "grace", 5*time.Second, "how long open connections may go on after SIGINT or SIGTERM")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -105,7 +108,25 @@ func run(ctx context.Context, out io.Writer, c config) error {
 	if _, err := task.Spawn(l, func(co *task.Co) (struct{}, error) { return struct{}{}, accept(co, ln, cfg) }); err != nil {
 		return err
 	}
-	return l.RunUntil(ctx)
+	if err := l.RunUntil(ctx); !errors.Is(err, context.Canceled) {
+		return err
+	}
+	return shutdown(l, ln, out, c.grace)
+}
+
+// shutdown stops accepting, lets the open connections go on for grace,
+// closes those left and says how many.
+func shutdown(l *loop.Loop, ln *stream.Listener, out io.Writer, grace time.Duration) error {
+	ctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	f := ln.Shutdown(ctx)
+	f.AddDoneCallback(l.Stop)
+	if err := l.Run(); err != nil {
+		return err
+	}
+	cut, err := f.Result()
+	fmt.Fprintf(out, "shut down: %d connections closed at the deadline\n", cut)
+	return err
 }
 
 // acceptTasks wraps each accepted connection with tls.Server in a task
@@ -113,6 +134,9 @@ func run(ctx context.Context, out io.Writer, c config) error {
 func acceptTasks(co *task.Co, ln *stream.Listener, cfg *tls.Config) error {
 	for {
 		c, err := ln.Accept(co)
+		if errors.Is(err, net.ErrClosed) { // the shutdown's
+			return nil
+		}
 		if err != nil {
 			return err
 		}
@@ -128,6 +152,9 @@ func acceptListener(co *task.Co, ln *stream.Listener, cfg *tls.Config) error {
 	tl := tls.NewListener(ln.NetListener(co), cfg)
 	for {
 		c, err := tl.Accept()
+		if errors.Is(err, net.ErrClosed) {
+			return nil
+		}
 		if err != nil {
 			return err
 		}
@@ -138,9 +165,14 @@ func acceptListener(co *task.Co, ln *stream.Listener, cfg *tls.Config) error {
 	}
 }
 
-// echo writes back what it reads until the client closes.
+// echo writes back what it reads until the client closes (or the
+// shutdown does). A failed handshake fails the task: the loop's exception
+// handler reports it.
 func echo(c net.Conn) error {
 	defer c.Close()
 	_, err := io.Copy(c, c)
+	if errors.Is(err, net.ErrClosed) {
+		return nil
+	}
 	return err
 }
