@@ -1,0 +1,97 @@
+//go:build unix
+
+// Command http is a small HTTP/1.1 server on one loop: "Hello, World!" in
+// plain text for GET / (and HEAD /), 404 for anything else, with
+// keep-alive and pipelining (responses go back in order, those for
+// requests that arrived together in one write), in either style:
+//
+//	go run ./examples/http -style=callbacks -port=8080
+//
+// callbacks parses requests itself in a Protocol, the fastest path;
+// tasks reads them with net/http's ReadRequest from a bufio.Reader over
+// the connection seen as a net.Conn. It listens on 127.0.0.1 and prints
+// the address first. A connection quiet for -idle is closed. On SIGINT or
+// SIGTERM it stops accepting, closes idle connections at once and busy
+// ones after their response, and after -grace closes what is left.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/evloop/evloop/loop"
+	"github.com/evloop/evloop/stream"
+	"github.com/evloop/evloop/task"
+)
+
+type config struct {
+	style       string
+	port        int
+	idle, grace time.Duration
+}
+
+func main() {
+	var c config
+	flag.StringVar(&c.style, "style", "callbacks", "callbacks or tasks")
+	flag.IntVar(&c.port, "port", 0, "port to listen on, 127.0.0.1 (0: any free port)")
+	flag.DurationVar(&c.idle, "idle", time.Minute, "close a connection quiet for this long")
+	flag.DurationVar(&c.grace, "grace", 5*time.Second, "how long open connections may go on after SIGINT or SIGTERM")
+	flag.Parse()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Stdout, c); err != nil && !errors.Is(err, context.Canceled) {
+		log.Fatal(err)
+	}
+}
+
+func run(ctx context.Context, out io.Writer, c config) error {
+	if c.style != "callbacks" && c.style != "tasks" {
+		return fmt.Errorf("http: -style=%q: want callbacks or tasks", c.style)
+	}
+	l, err := loop.New(nil)
+	if err != nil {
+		return err
+	}
+	defer l.Close()
+	ln, err := stream.Listen(l, "tcp", fmt.Sprintf("127.0.0.1:%d", c.port))
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	fmt.Fprintf(out, "listening on %s (HTTP, %s, backend %s)\n", ln.Addr(), c.style, l.Backend())
+	if c.style == "callbacks" {
+		err = stream.Serve(ln, func() stream.Protocol { return &httpProtocol{idle: c.idle} })
+	} else {
+		_, err = task.Spawn(l, func(co *task.Co) (struct{}, error) { return struct{}{}, acceptLoop(co, ln, c.idle) })
+	}
+	if err != nil {
+		return err
+	}
+	if err := l.RunUntil(ctx); !errors.Is(err, context.Canceled) {
+		return err
+	}
+	return shutdown(l, ln, out, c.grace)
+}
+
+// shutdown stops accepting, lets the open connections go on for grace,
+// closes those left and says how many.
+func shutdown(l *loop.Loop, ln *stream.Listener, out io.Writer, grace time.Duration) error {
+	ctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	f := ln.Shutdown(ctx)
+	f.AddDoneCallback(l.Stop)
+	if err := l.Run(); err != nil {
+		return err
+	}
+	cut, err := f.Result()
+	fmt.Fprintf(out, "shut down: %d connections closed at the deadline\n", cut)
+	return err
+}
