@@ -51,6 +51,12 @@ var (
 	// SIGKILL or SIGSTOP. It matches fs.ErrInvalid.
 	ErrSignal = fmt.Errorf("evloop: signal cannot be handled: %w", fs.ErrInvalid)
 
+	// ErrTruncated is returned with a datagram larger than the buffer it
+	// was read into: the buffer holds its first bytes, the rest is lost.
+	// It matches unix.EMSGSIZE's meaning, not its value: errors.Is(err,
+	// api.ErrTruncated).
+	ErrTruncated = errors.New("evloop: datagram truncated: larger than the buffer")
+
 	// ErrNilTimer is returned by TimerQueue.Push for a nil timer. It matches
 	// fs.ErrInvalid.
 	ErrNilTimer = fmt.Errorf("evloop: nil timer: %w", fs.ErrInvalid)

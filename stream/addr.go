@@ -3,16 +3,13 @@
 package stream
 
 import (
-	"errors"
 	"fmt"
 	"net"
 	"net/netip"
 
+	"github.com/evloop/evloop/internal/sock"
 	"golang.org/x/sys/unix"
 )
-
-// errName is sockaddr's error for an address whose host is a name.
-var errName = errors.New("want a numeric ip:port (names are not looked up here)")
 
 // sockaddr resolves a numeric address for network ("tcp", "tcp4",
 // "tcp6", "unix") without touching the network: host names are not
@@ -26,38 +23,11 @@ func sockaddr(network, address string) (domain int, sa unix.Sockaddr, err error)
 	default:
 		return 0, nil, fmt.Errorf("stream: network %q: %w", network, net.UnknownNetworkError(network))
 	}
-	ap, err := netip.ParseAddrPort(address)
+	domain, sa, err = sock.ParseIP(network, address)
 	if err != nil {
-		host, port, serr := net.SplitHostPort(address)
-		if serr != nil {
-			return 0, nil, fmt.Errorf("stream: %w", &net.AddrError{Err: serr.Error(), Addr: address})
-		}
-		if host != "" {
-			return 0, nil, fmt.Errorf("stream: %w", &net.AddrError{Err: errName.Error(), Addr: address})
-		}
-		// ":port": every address of the family.
-		p, perr := netip.ParseAddrPort("0.0.0.0:" + port)
-		if network == "tcp6" {
-			p, perr = netip.ParseAddrPort("[::]:" + port)
-		}
-		if perr != nil {
-			return 0, nil, fmt.Errorf("stream: %w", &net.AddrError{Err: perr.Error(), Addr: address})
-		}
-		ap = p
+		return 0, nil, fmt.Errorf("stream: %w", err)
 	}
-	return ipSockaddr(network, ap, address)
-}
-
-// ipSockaddr is the socket address of ap, if it belongs to network.
-func ipSockaddr(network string, ap netip.AddrPort, address string) (int, unix.Sockaddr, error) {
-	ip := ap.Addr().Unmap()
-	switch {
-	case ip.Is4() && network != "tcp6":
-		return unix.AF_INET, &unix.SockaddrInet4{Port: int(ap.Port()), Addr: ip.As4()}, nil
-	case ip.Is6() && network != "tcp4":
-		return unix.AF_INET6, &unix.SockaddrInet6{Port: int(ap.Port()), Addr: ip.As16()}, nil
-	}
-	return 0, nil, fmt.Errorf("stream: %w", &net.AddrError{Err: "not a " + network + " address", Addr: address})
+	return domain, sa, nil
 }
 
 // netAddr turns a socket address back into a net.Addr.

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/evloop/evloop/internal/sock"
 	"github.com/evloop/evloop/task"
 	"golang.org/x/sys/unix"
 )
@@ -66,7 +67,7 @@ func resolve(co *task.Co, network, address string) ([]target, error) {
 	}
 	var ts []target
 	for _, ip := range res.ips {
-		if d, sa, err := ipSockaddr(network, netip.AddrPortFrom(ip, uint16(res.port)), address); err == nil {
+		if d, sa, err := sock.IPSockaddr(network, netip.AddrPortFrom(ip, uint16(res.port)), address); err == nil {
 			ts = append(ts, target{d, sa})
 		}
 	}

@@ -3,24 +3,12 @@
 package stream
 
 import (
-	"os"
-
+	"github.com/evloop/evloop/internal/sock"
 	"golang.org/x/sys/unix"
 )
 
 // socket opens a non-blocking, close-on-exec stream socket.
-func socket(domain int) (int, error) {
-	fd, err := unix.Socket(domain, unix.SOCK_STREAM, 0)
-	if err != nil {
-		return -1, os.NewSyscallError("socket", err)
-	}
-	unix.CloseOnExec(fd)
-	if err := unix.SetNonblock(fd, true); err != nil {
-		unix.Close(fd)
-		return -1, os.NewSyscallError("fcntl", err)
-	}
-	return fd, nil
-}
+func socket(domain int) (int, error) { return sock.Open(domain, unix.SOCK_STREAM) }
 
 // accept takes one pending connection, non-blocking and close-on-exec.
 func accept(fd int) (int, unix.Sockaddr, error) {

@@ -94,3 +94,41 @@ func ExampleWaitFor() {
 	fmt.Println(err)
 	// Output: task: wait for: context deadline exceeded
 }
+
+// ToThread runs a blocking call off the loop: the loop goes on while it
+// runs, and the task resumes with its result.
+func ExampleToThread() {
+	got, err := task.Run(nil, func(co *task.Co) (int, error) {
+		return task.ToThread(co, func() (int, error) {
+			time.Sleep(10 * time.Millisecond) // a blocking call
+			return 42, nil
+		})
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(got)
+	// Output: 42
+}
+
+// A callback gets a future of the blocking call's result.
+func ExampleRunInExecutor() {
+	l, err := loop.New(nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer l.Close()
+	f, err := task.RunInExecutor(l, nil, func() (string, error) { return "computed", nil })
+	if err != nil {
+		log.Fatal(err)
+	}
+	f.AddDoneCallback(func() {
+		v, err := f.Result()
+		fmt.Println(v, err)
+		l.Stop()
+	})
+	if err := l.Run(); err != nil {
+		log.Fatal(err)
+	}
+	// Output: computed <nil>
+}
