@@ -36,7 +36,11 @@ import (
 // Transport), the same on io_uring instead of the platform's default
 // backend, the loop with a task per connection, and the Go runtime's
 // netpoller with a goroutine per connection.
+// On Linux the list goes on with the floor (raw-epoll) and gnet.
 var EchoImpls = []string{"loop-callbacks", "loop-callbacks-io_uring", "loop-tasks", "netpoller"}
+
+// echoPeers are the W3 servers that are not evloop's, by name.
+var echoPeers = map[string]func(ctx context.Context, addr chan<- string) error{}
 
 const echoMsg = 64
 
@@ -49,6 +53,9 @@ const EchoServerEnv = "EVLOOP_ECHO_SERVER"
 // ServeEcho runs the echo server impl on 127.0.0.1:0 until ctx is done,
 // sending its address on addr first.
 func ServeEcho(ctx context.Context, impl string, addr chan<- string) error {
+	if serve, ok := echoPeers[impl]; ok {
+		return serve(ctx, addr)
+	}
 	if impl == "netpoller" {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {

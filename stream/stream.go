@@ -64,6 +64,14 @@ type Listener struct {
 	retry    loop.Handle // a paused Serve's next try
 	acceptor *task.Co    // the task suspended in Accept
 
+	// In a group without SO_REUSEPORT's spreading (ListenGroup): the
+	// first listener's peers, to which it hands connections in turn; a
+	// peer has no socket (fd -1) and queues what it is handed.
+	peers   []*Listener
+	turn    int
+	pending []handed
+	srv     *server // Serve's, for the connections handed over
+
 	members  map[member]struct{} // the open connections it accepted
 	shutdown *task.Future[int]   // Shutdown's
 	drained  func()              // ends a shutdown when the last member leaves
@@ -73,6 +81,11 @@ type Listener struct {
 // set; port 0 picks a free port (Addr tells which). A closed loop fails
 // with api.ErrClosed before any socket is opened.
 func Listen(l *loop.Loop, network, address string) (*Listener, error) {
+	return listen(l, network, address, false)
+}
+
+// listen is Listen, with SO_REUSEPORT set first when reusePort is true.
+func listen(l *loop.Loop, network, address string, reusePort bool) (*Listener, error) {
 	if l == nil || l.Closed() {
 		return nil, fmt.Errorf("stream: listen %s %s: %w", network, address, api.ErrClosed)
 	}
@@ -86,6 +99,12 @@ func Listen(l *loop.Loop, network, address string) (*Listener, error) {
 	}
 	if domain != unix.AF_UNIX {
 		unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_REUSEADDR, 1)
+	}
+	if reusePort {
+		if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_REUSEPORT, 1); err != nil {
+			unix.Close(fd)
+			return nil, fmt.Errorf("stream: listen %s %s: %w", network, address, os.NewSyscallError("setsockopt", err))
+		}
 	}
 	if err := unix.Bind(fd, sa); err != nil {
 		unix.Close(fd)
@@ -118,11 +137,26 @@ func (ln *Listener) Accept(co *task.Co) (*Conn, error) {
 		if ln.closed {
 			return nil, fmt.Errorf("stream: accept: %w", net.ErrClosed)
 		}
+		if c, ok := ln.takeHanded(); ok {
+			return c, nil
+		}
+		if ln.fd < 0 { // a group's listener without a socket: wait to be handed one
+			ln.acceptor = co
+			err := co.Park(0)
+			ln.acceptor = nil
+			if err != nil {
+				return nil, fmt.Errorf("stream: accept: %w", err)
+			}
+			continue
+		}
 		fd, sa, err := accept(ln.fd)
 		switch {
 		case err == nil:
 			ln.backoff.accepted()
 			setNoDelay(fd, ln.domain)
+			if ln.handOff(fd, sa) {
+				continue
+			}
 			c := newConn(ln.l, fd)
 			c.remote, c.ln = sa, ln
 			ln.join(c)
@@ -156,6 +190,10 @@ func (ln *Listener) Close() error {
 	if ln.acceptor != nil {
 		ln.acceptor.Interrupt(net.ErrClosed)
 	}
+	ln.closeHanded()
+	if ln.fd < 0 {
+		return nil
+	}
 	ln.l.RemoveReader(ln.fd)
 	if ln.domain == unix.AF_UNIX {
 		if a, ok := ln.addr.(*net.UnixAddr); ok {
@@ -181,6 +219,71 @@ type Conn struct {
 	ln         *Listener // the listener that accepted it, if any
 	onShutdown func()
 	closeErr   error // what a suspended task gets when c is closed
+
+	// The loop watches the descriptor for a direction from the first
+	// wait on, and goes on watching between waits, so that a task that
+	// reads (or writes) in a loop costs no change of registration per
+	// wait; a readiness nobody waits for ends the watch (level-triggered,
+	// it would come back in every iteration).
+	watchR, watchW         bool
+	onReadable, onWritable func() // bound once
+	drained                bool   // the last read took less than it could: the socket is empty
+}
+
+// wait parks co until the descriptor is ready in the direction, the
+// direction's deadline passes, or the connection is closed.
+func (c *Conn) wait(co *task.Co, write bool) error {
+	waiter, watching, deadline := &c.reader, &c.watchR, c.rdl
+	if write {
+		waiter, watching, deadline = &c.writer, &c.watchW, c.wdl
+	}
+	if *waiter != nil {
+		return task.ErrBusy
+	}
+	if !*watching {
+		if write && c.l.HasWriter(c.fd) || !write && c.l.HasReader(c.fd) {
+			return task.ErrBusy // a callback watches the descriptor
+		}
+		var err error
+		if write {
+			if c.onWritable == nil {
+				c.onWritable = func() { c.ready(true) }
+			}
+			err = c.l.AddWriter(c.fd, c.onWritable)
+		} else {
+			if c.onReadable == nil {
+				c.onReadable = func() { c.ready(false) }
+			}
+			err = c.l.AddReader(c.fd, c.onReadable)
+		}
+		if err != nil {
+			return err
+		}
+		*watching = true
+	}
+	*waiter = co
+	err := co.Park(deadline)
+	*waiter = nil
+	return err
+}
+
+// ready is the loop's callback for a direction: it wakes the task parked
+// on it, or ends the watch if there is none.
+func (c *Conn) ready(write bool) {
+	waiter, watching := c.reader, &c.watchR
+	if write {
+		waiter, watching = c.writer, &c.watchW
+	}
+	if waiter != nil {
+		waiter.Interrupt(nil)
+		return
+	}
+	*watching = false
+	if write {
+		c.l.RemoveWriter(c.fd)
+	} else {
+		c.l.RemoveReader(c.fd)
+	}
 }
 
 // SetDeadline sets the read and write deadlines, as net.Conn's does: a
@@ -313,15 +416,21 @@ func (c *Conn) Read(co *task.Co, p []byte) (int, error) {
 		if c.rdl != 0 && c.rdl <= c.l.Now() {
 			return 0, fmt.Errorf("stream: read: %w", os.ErrDeadlineExceeded)
 		}
+		if c.drained && c.watchR {
+			// The last read emptied the socket, and the loop watches it:
+			// what arrives since is reported by the next poll, so waiting
+			// first saves a read that would find nothing (EAGAIN).
+			c.drained = false
+			if err := c.wait(co, false); err != nil {
+				return 0, fmt.Errorf("stream: read: %w", err)
+			}
+		}
 		n, err := unix.Read(c.fd, p)
 		switch {
 		case err == unix.EINTR:
 			continue
 		case err == unix.EAGAIN:
-			c.reader = co
-			err := co.WaitReadableUntil(c.fd, c.rdl)
-			c.reader = nil
-			if err != nil {
+			if err := c.wait(co, false); err != nil {
 				return 0, fmt.Errorf("stream: read: %w", err)
 			}
 			continue
@@ -330,6 +439,7 @@ func (c *Conn) Read(co *task.Co, p []byte) (int, error) {
 		case n == 0 && len(p) > 0:
 			return 0, io.EOF
 		}
+		c.drained = n < len(p)
 		return n, nil
 	}
 }
@@ -350,10 +460,7 @@ func (c *Conn) Write(co *task.Co, p []byte) (int, error) {
 		case err == unix.EINTR:
 			continue
 		case err == unix.EAGAIN:
-			c.writer = co
-			err := co.WaitWritableUntil(c.fd, c.wdl)
-			c.writer = nil
-			if err != nil {
+			if err := c.wait(co, true); err != nil {
 				return written, fmt.Errorf("stream: write: %w", err)
 			}
 			continue

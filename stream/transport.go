@@ -111,6 +111,15 @@ func Serve(ln *Listener, newProtocol func() Protocol) error {
 	}
 	s := &server{ln: ln, newProtocol: newProtocol, buf: make([]byte, 64<<10)}
 	s.accept = s.acceptAll
+	ln.srv = s
+	if ln.fd < 0 { // a group's listener without a socket: it is handed connections
+		for len(ln.pending) > 0 {
+			h := ln.pending[0]
+			ln.pending = ln.pending[1:]
+			s.start(h.fd, h.sa)
+		}
+		return nil
+	}
 	return ln.l.AddReader(ln.fd, s.accept)
 }
 
@@ -142,7 +151,9 @@ func (s *server) acceptAll() {
 		}
 		ln.backoff.accepted()
 		setNoDelay(fd, ln.domain)
-		s.start(fd, sa)
+		if !ln.handOff(fd, sa) {
+			s.start(fd, sa)
+		}
 	}
 }
 

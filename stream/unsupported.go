@@ -75,3 +75,13 @@ func (ln *Listener) Shutdown(ctx context.Context) *task.Future[int] {
 	return f
 }
 func (c *Conn) OnShutdown(fn func()) {}
+
+// ListenGroup returns an error wrapping errors.ErrUnsupported.
+func ListenGroup(g *loop.Group, network, address string) ([]*Listener, error) {
+	return nil, errUnsupported
+}
+
+// ShutdownGroup returns an error wrapping errors.ErrUnsupported.
+func ShutdownGroup(ctx context.Context, g *loop.Group, lns []*Listener) (int, error) {
+	return 0, errUnsupported
+}

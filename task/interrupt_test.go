@@ -5,9 +5,11 @@ package task_test
 import (
 	"errors"
 	"net"
+	"os"
 	"testing"
 	"time"
 
+	"github.com/evloop/evloop/loop"
 	"github.com/evloop/evloop/task"
 )
 
@@ -55,5 +57,50 @@ func TestInterrupt(t *testing.T) {
 	}
 	if readerCo.Interrupt(nil) {
 		t.Error("Interrupt of a finished task = true; want false")
+	}
+}
+
+func TestPark(t *testing.T) {
+	clock := loop.NewVirtualClock(0)
+	l, err := loop.New(&loop.Options{Clock: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	var parked *task.Co
+	var results []error
+	tk := spawn(t, l, func(co *task.Co) (int, error) {
+		parked = co
+		results = append(results, co.Park(0))               // woken by Interrupt(nil)
+		results = append(results, co.Park(l.Now()-1))       // past: at once
+		results = append(results, co.Park(l.Now()+1000000)) // its deadline passes
+		for {
+			if err := co.Park(0); err != nil { // parked until the loop closes
+				return 0, nil
+			}
+		}
+	})
+	l.RunOnce()
+	if !parked.Interrupt(nil) {
+		t.Fatal("Interrupt of a parked task = false")
+	}
+	for len(results) < 3 {
+		if err := l.RunOnce(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if results[0] != nil || !errors.Is(results[1], os.ErrDeadlineExceeded) || !errors.Is(results[2], os.ErrDeadlineExceeded) {
+		t.Errorf("Park results = %v; want nil, then os.ErrDeadlineExceeded twice", results)
+	}
+	// Parking and waking again allocates nothing.
+	allocs := testing.AllocsPerRun(100, func() {
+		parked.Interrupt(nil)
+		l.RunOnce()
+	})
+	if allocs != 0 {
+		t.Errorf("allocations per park and wake = %v; want 0", allocs)
+	}
+	if tk.Done() {
+		t.Error("the task ended early")
 	}
 }

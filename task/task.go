@@ -60,9 +60,10 @@ type Co struct {
 	step    func()
 	closed  bool // the loop closed: every suspension fails at once
 
-	interrupted bool  // Interrupt ended the suspension
-	interrupt   error // with this error
-	held        held  // what the pending wait holds, for release
+	interrupted bool   // Interrupt ended the suspension
+	interrupt   error  // with this error
+	held        held   // what the pending wait holds, for release
+	onDeadline  func() // ends a Park at its deadline; bound once
 }
 
 // held is what a suspended wait holds on the loop: a descriptor's reader
@@ -292,6 +293,36 @@ func (co *Co) Sleep(d time.Duration) error {
 	}
 	co.held.timer = h
 	err = co.suspend()
+	co.release()
+	return err
+}
+
+// Park suspends the coroutine until Interrupt wakes it (Park then returns
+// Interrupt's error, nil for a plain wake-up), the deadline on the loop's
+// clock passes (an error matching os.ErrDeadlineExceeded; 0 means none,
+// and one already past returns at once), or the task is cancelled. It is
+// the primitive for code that keeps its own registrations: a connection
+// that watches its descriptor across waits, and wakes the task parked on
+// it from its own callback, saves the loop a change of registration per
+// wait. Park allocates nothing.
+func (co *Co) Park(deadline int64) error {
+	if err := co.cancelled(); err != nil {
+		return err
+	}
+	if deadline != 0 {
+		if deadline <= co.l.Now() {
+			return errDeadline
+		}
+		if co.onDeadline == nil {
+			co.onDeadline = func() { co.Interrupt(errDeadline) }
+		}
+		h, err := co.l.CallAt(deadline, co.onDeadline)
+		if err != nil {
+			return err
+		}
+		co.held.timer = h
+	}
+	err := co.suspend()
 	co.release()
 	return err
 }

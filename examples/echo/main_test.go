@@ -6,6 +6,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"strings"
@@ -13,13 +14,17 @@ import (
 )
 
 func TestEcho(t *testing.T) {
-	for _, style := range []string{"callbacks", "tasks"} {
-		t.Run(style, func(t *testing.T) {
+	for _, c := range []struct {
+		style string
+		loops int
+	}{{"callbacks", 1}, {"tasks", 1}, {"callbacks", 2}, {"tasks", 2}} {
+		style := c.style
+		t.Run(fmt.Sprintf("%s/loops=%d", c.style, c.loops), func(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			pr, pw := io.Pipe()
 			done := make(chan error, 1)
-			go func() { done <- run(ctx, pw, style, 0, 0) }()
+			go func() { done <- run(ctx, pw, style, 0, 0, c.loops) }()
 			br := bufio.NewReader(pr)
 			line, err := br.ReadString('\n')
 			if err != nil {
@@ -61,7 +66,7 @@ func TestEcho(t *testing.T) {
 			}
 		})
 	}
-	if err := run(context.Background(), io.Discard, "threads", 0, 0); err == nil {
+	if err := run(context.Background(), io.Discard, "threads", 0, 0, 1); err == nil {
 		t.Errorf("run with -style=threads = nil error")
 	}
 }

@@ -58,7 +58,7 @@ var styles = []string{"callbacks", "tasks"}
 func TestKeepAlive(t *testing.T) {
 	for _, style := range styles {
 		t.Run(style, func(t *testing.T) {
-			addr, _, _ := start(t, config{style: style, idle: time.Minute})
+			addr, _, _ := start(t, config{style: style, idle: time.Minute, loops: 1})
 			client := &http.Client{Transport: &http.Transport{MaxConnsPerHost: 1}}
 			defer client.CloseIdleConnections()
 			reused := 0
@@ -120,7 +120,7 @@ func TestPipelining(t *testing.T) {
 	for _, style := range styles {
 		for _, piecewise := range []bool{false, true} {
 			t.Run(style, func(t *testing.T) {
-				addr, _, _ := start(t, config{style: style})
+				addr, _, _ := start(t, config{style: style, loops: 1})
 				c, err := net.Dial("tcp", addr)
 				if err != nil {
 					t.Fatal(err)
@@ -158,7 +158,7 @@ func TestPipelining(t *testing.T) {
 func TestCloseAndBadRequests(t *testing.T) {
 	for _, style := range styles {
 		t.Run(style, func(t *testing.T) {
-			addr, _, _ := start(t, config{style: style})
+			addr, _, _ := start(t, config{style: style, loops: 1})
 			for _, c := range []struct {
 				name, req string
 				status    int
@@ -195,7 +195,7 @@ func TestCloseAndBadRequests(t *testing.T) {
 func TestShutdownClosesIdleConnections(t *testing.T) {
 	for _, style := range styles {
 		t.Run(style, func(t *testing.T) {
-			addr, lines, stop := start(t, config{style: style, grace: time.Hour})
+			addr, lines, stop := start(t, config{style: style, grace: time.Hour, loops: 1})
 			c, err := net.Dial("tcp", addr)
 			if err != nil {
 				t.Fatal(err)
@@ -224,5 +224,27 @@ func TestShutdownClosesIdleConnections(t *testing.T) {
 func TestBadStyle(t *testing.T) {
 	if err := run(context.Background(), io.Discard, config{style: "threads"}); err == nil {
 		t.Error("run with -style=threads = nil error")
+	}
+}
+
+// Two loops serve one address; every request is answered, whichever loop
+// its connection landed on.
+func TestLoops(t *testing.T) {
+	for _, style := range styles {
+		t.Run(style, func(t *testing.T) {
+			addr, _, _ := start(t, config{style: style, loops: 2})
+			for range 10 {
+				resp, err := http.Get("http://" + addr + "/")
+				if err != nil {
+					t.Fatal(err)
+				}
+				body, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if string(body) != hello {
+					t.Errorf("GET / = %q; want %q", body, hello)
+				}
+			}
+			http.DefaultClient.CloseIdleConnections()
+		})
 	}
 }

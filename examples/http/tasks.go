@@ -25,13 +25,13 @@ func acceptLoop(co *task.Co, ln *stream.Listener, idle time.Duration) error {
 		if err != nil {
 			return err
 		}
-		task.Spawn(co.Loop(), func(co *task.Co) (struct{}, error) { return struct{}{}, serve(co, c, idle) })
+		task.Spawn(co.Loop(), func(co *task.Co) (struct{}, error) { return struct{}{}, serveConn(co, c, idle) })
 	}
 }
 
-// serve reads requests with net/http's parser and answers them in order;
+// serveConn reads requests with net/http's parser and answers them in order;
 // the responses to requests that arrived together go in one write.
-func serve(co *task.Co, c *stream.Conn, idle time.Duration) error {
+func serveConn(co *task.Co, c *stream.Conn, idle time.Duration) error {
 	nc := c.NetConn(co)
 	defer nc.Close()
 	br := bufio.NewReader(nc)

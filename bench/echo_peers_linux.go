@@ -1,0 +1,135 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/panjf2000/gnet/v2"
+	"golang.org/x/sys/unix"
+)
+
+// W3's floor and Go peer on Linux: a bare epoll echo loop, and gnet.
+func init() {
+	EchoImpls = append(EchoImpls, "raw-epoll", "gnet")
+	echoPeers["raw-epoll"] = serveRawEpoll
+	echoPeers["gnet"] = serveGnet
+}
+
+// serveRawEpoll is W3's floor: one goroutine, one epoll descriptor,
+// level-triggered, accept4 and read/write straight into a buffer; no
+// callbacks, no buffering of what the socket does not take (64-byte
+// messages always fit), no error handling beyond closing.
+func serveRawEpoll(ctx context.Context, addr chan<- string) error {
+	ln, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return os.NewSyscallError("socket", err)
+	}
+	defer unix.Close(ln)
+	if err := unix.Bind(ln, &unix.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
+		return os.NewSyscallError("bind", err)
+	}
+	if err := unix.Listen(ln, 1024); err != nil {
+		return os.NewSyscallError("listen", err)
+	}
+	sa, _ := unix.Getsockname(ln)
+	ep, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
+	if err != nil {
+		return os.NewSyscallError("epoll_create1", err)
+	}
+	defer unix.Close(ep)
+	// An eventfd ends the loop when ctx is done.
+	stop, err := unix.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK)
+	if err != nil {
+		return os.NewSyscallError("eventfd", err)
+	}
+	defer unix.Close(stop)
+	context.AfterFunc(ctx, func() { unix.Write(stop, []byte{1, 0, 0, 0, 0, 0, 0, 0}) })
+	for _, fd := range []int{ln, stop} {
+		unix.EpollCtl(ep, unix.EPOLL_CTL_ADD, fd, &unix.EpollEvent{Events: unix.EPOLLIN, Fd: int32(fd)})
+	}
+	addr <- fmt.Sprintf("127.0.0.1:%d", sa.(*unix.SockaddrInet4).Port)
+	events := make([]unix.EpollEvent, 256)
+	buf := make([]byte, 16<<10)
+	for {
+		n, err := unix.EpollWait(ep, events, -1)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return os.NewSyscallError("epoll_wait", err)
+		}
+		for _, ev := range events[:n] {
+			switch fd := int(ev.Fd); fd {
+			case stop:
+				return nil
+			case ln:
+				for {
+					c, _, err := unix.Accept4(ln, unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
+					if err != nil {
+						break
+					}
+					unix.SetsockoptInt(c, unix.IPPROTO_TCP, unix.TCP_NODELAY, 1)
+					unix.EpollCtl(ep, unix.EPOLL_CTL_ADD, c, &unix.EpollEvent{Events: unix.EPOLLIN, Fd: int32(c)})
+				}
+			default:
+				m, err := unix.Read(fd, buf)
+				if err == unix.EAGAIN || err == unix.EINTR {
+					continue
+				}
+				if err != nil || m == 0 {
+					unix.Close(fd) // closing drops the registration
+					continue
+				}
+				unix.Write(fd, buf[:m])
+			}
+		}
+	}
+}
+
+// gnetEcho is gnet's echo server, as its own examples write it.
+type gnetEcho struct {
+	gnet.BuiltinEventEngine
+	eng gnet.Engine
+	up  chan struct{}
+}
+
+func (e *gnetEcho) OnBoot(eng gnet.Engine) gnet.Action {
+	e.eng = eng
+	close(e.up)
+	return gnet.None
+}
+
+func (e *gnetEcho) OnTraffic(c gnet.Conn) gnet.Action {
+	buf, _ := c.Next(-1)
+	c.Write(buf)
+	return gnet.None
+}
+
+// serveGnet runs gnet with one event loop (GOMAXPROCS is 1 in the server
+// process), on a port picked by the kernel.
+func serveGnet(ctx context.Context, addr chan<- string) error {
+	e := &gnetEcho{up: make(chan struct{})}
+	done := make(chan error, 1)
+	go func() {
+		done <- gnet.Run(e, "tcp://127.0.0.1:0", gnet.WithMulticore(false), gnet.WithNumEventLoop(1), gnet.WithTCPNoDelay(gnet.TCPNoDelay))
+	}()
+	select {
+	case err := <-done:
+		return err
+	case <-e.up:
+	}
+	fd, err := e.eng.Dup()
+	if err != nil {
+		return err
+	}
+	sa, err := unix.Getsockname(fd)
+	unix.Close(fd)
+	if err != nil {
+		return os.NewSyscallError("getsockname", err)
+	}
+	addr <- fmt.Sprintf("127.0.0.1:%d", sa.(*unix.SockaddrInet4).Port)
+	<-ctx.Done()
+	e.eng.Stop(context.Background())
+	return <-done
+}
