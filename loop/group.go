@@ -158,4 +158,3 @@ func (g *Group) Close() error {
 	g.Stop()
 	return g.Wait()
 }
-
