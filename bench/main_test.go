@@ -20,6 +20,9 @@ func TestMain(m *testing.M) {
 	if impl := os.Getenv(EchoServerEnv); impl != "" {
 		ServeEchoProcess(impl)
 	}
+	if spec := os.Getenv(HTTPServerEnv); spec != "" {
+		ServeHTTPProcess(spec)
+	}
 	flag.Parse()
 	if !*long && flag.Lookup("test.bench").Value.String() == "" {
 		flag.Set("test.benchtime", "1x")

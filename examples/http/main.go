@@ -47,7 +47,9 @@ func main() {
 	flag.DurationVar(&c.idle, "idle", time.Minute, "close a connection quiet for this long")
 	flag.DurationVar(&c.grace, "grace", 5*time.Second, "how long open connections may go on after SIGINT or SIGTERM")
 	flag.IntVar(&c.loops, "loops", 1, "loops, each on a thread of its own (0: one per core)")
+	size := flag.Int("size", 0, "answer GET / with this many bytes instead of Hello, World! (for benchmarks)")
 	flag.Parse()
+	setSize(*size)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Stdout, c); err != nil && !errors.Is(err, context.Canceled) {

@@ -248,3 +248,19 @@ func TestLoops(t *testing.T) {
 		})
 	}
 }
+
+// -size makes GET / answer that many bytes, for benchmarks.
+func TestSize(t *testing.T) {
+	setSize(100)
+	defer setSize(0)
+	addr, _, _ := start(t, config{style: "callbacks", loops: 1})
+	resp, err := http.Get("http://" + addr + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if len(body) != 100 || !strings.HasPrefix(string(body), hello) {
+		t.Errorf("GET / with -size 100 = %d bytes, %.20q...; want 100 bytes of Hello, World!", len(body), body)
+	}
+}

@@ -3,18 +3,30 @@ package main
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 )
 
 const hello = "Hello, World!"
 
-// route answers a request for path: 200 and hello for GET or HEAD of /,
+// answer is what GET / answers: hello, or -size bytes of it repeated.
+var answer = hello
+
+// setSize makes GET / answer n bytes (0: "Hello, World!").
+func setSize(n int) {
+	answer = hello
+	if n > 0 {
+		answer = strings.Repeat(hello, n/len(hello)+1)[:n]
+	}
+}
+
+// route answers a request for path: 200 and answer for GET or HEAD of /,
 // 404 otherwise. It takes bytes or a string, so that the callbacks'
 // parser compares without converting.
 func route[S ~string | ~[]byte](method, path S) (status int, body string) {
 	if (string(method) == "GET" || string(method) == "HEAD") && string(path) == "/" {
-		return http.StatusOK, hello
+		return http.StatusOK, answer
 	}
 	return http.StatusNotFound, "404 page not found\n"
 }

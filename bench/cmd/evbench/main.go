@@ -33,6 +33,9 @@ func main() {
 	if impl := os.Getenv(bench.EchoServerEnv); impl != "" {
 		bench.ServeEchoProcess(impl)
 	}
+	if spec := os.Getenv(bench.HTTPServerEnv); spec != "" {
+		bench.ServeHTTPProcess(spec)
+	}
 	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintln(os.Stderr, err)

@@ -1,15 +1,20 @@
 package bench
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"net/http"
 	"os"
+	"strconv"
+	"time"
 
 	"github.com/panjf2000/gnet/v2"
 	"golang.org/x/sys/unix"
 )
 
-// W3's floor and Go peer on Linux: a bare epoll echo loop, and gnet.
+// W3's floor and Go peer on Linux, a bare epoll echo loop and gnet; and
+// gnet as W5's peer.
 func init() {
 	EchoImpls = append(EchoImpls, "raw-epoll", "gnet")
 	echoPeers["raw-epoll"] = serveRawEpoll
@@ -112,7 +117,7 @@ func serveGnet(ctx context.Context, addr chan<- string) error {
 	e := &gnetEcho{up: make(chan struct{})}
 	done := make(chan error, 1)
 	go func() {
-		done <- gnet.Run(e, "tcp://127.0.0.1:0", gnet.WithMulticore(false), gnet.WithNumEventLoop(1), gnet.WithTCPNoDelay(gnet.TCPNoDelay))
+		done <- gnet.Run(e, "tcp://127.0.0.1:0", gnet.WithMulticore(false), gnet.WithNumEventLoop(1), gnet.WithTCPNoDelay(gnet.TCPNoDelay), gnet.WithLogger(quiet{}))
 	}()
 	select {
 	case err := <-done:
@@ -132,4 +137,96 @@ func serveGnet(ctx context.Context, addr chan<- string) error {
 	<-ctx.Done()
 	e.eng.Stop(context.Background())
 	return <-done
+}
+
+func init() {
+	HTTPImpls = append(HTTPImpls, "gnet")
+	httpPeers["gnet"] = serveGnetHTTP
+}
+
+// gnetHTTP answers every request (a request is what ends in a blank line:
+// GET without a body, as wrk sends) with a fixed response, the way gnet's
+// own HTTP benchmark server does; the Date header is formatted per batch.
+type gnetHTTP struct {
+	gnet.BuiltinEventEngine
+	body []byte
+	eng  gnet.Engine
+	up   chan struct{}
+}
+
+func (h *gnetHTTP) OnBoot(eng gnet.Engine) gnet.Action {
+	h.eng = eng
+	close(h.up)
+	return gnet.None
+}
+
+func (h *gnetHTTP) OnOpen(c gnet.Conn) ([]byte, gnet.Action) {
+	c.SetContext(new([]byte))
+	return nil, gnet.None
+}
+
+func (h *gnetHTTP) OnTraffic(c gnet.Conn) gnet.Action {
+	in, _ := c.Peek(-1)
+	out := c.Context().(*[]byte)
+	*out = (*out)[:0]
+	n := 0
+	for {
+		i := bytes.Index(in[n:], []byte("\r\n\r\n"))
+		if i < 0 {
+			break
+		}
+		n += i + 4
+		*out = append(*out, "HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nDate: "...)
+		*out = time.Now().UTC().AppendFormat(*out, http.TimeFormat)
+		*out = append(*out, "\r\nContent-Length: "...)
+		*out = strconv.AppendInt(*out, int64(len(h.body)), 10)
+		*out = append(*out, "\r\n\r\n"...)
+		*out = append(*out, h.body...)
+	}
+	c.Discard(n)
+	if len(*out) > 0 {
+		c.Write(*out)
+	}
+	return gnet.None
+}
+
+func serveGnetHTTP(ctx context.Context, loops, size int, addr chan<- string) error {
+	h := &gnetHTTP{body: bytes.Repeat([]byte("x"), size), up: make(chan struct{})}
+	done := make(chan error, 1)
+	go func() {
+		done <- gnet.Run(h, "tcp://127.0.0.1:0", gnet.WithMulticore(loops > 1), gnet.WithNumEventLoop(loops), gnet.WithTCPNoDelay(gnet.TCPNoDelay), gnet.WithLogger(quiet{}))
+	}()
+	select {
+	case err := <-done:
+		return err
+	case <-h.up:
+	}
+	fd, err := h.eng.Dup()
+	if err != nil {
+		return err
+	}
+	sa, err := unix.Getsockname(fd)
+	unix.Close(fd)
+	if err != nil {
+		return os.NewSyscallError("getsockname", err)
+	}
+	addr <- fmt.Sprintf("127.0.0.1:%d", sa.(*unix.SockaddrInet4).Port)
+	<-ctx.Done()
+	h.eng.Stop(context.Background())
+	return <-done
+}
+
+// quiet is a gnet logger that keeps standard output for the address line
+// the benchmark reads (gnet logs to standard output by default).
+type quiet struct{}
+
+func (quiet) Debugf(string, ...any) {}
+func (quiet) Infof(string, ...any)  {}
+func (quiet) Warnf(string, ...any)  {}
+func (quiet) Errorf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "gnet: "+format+"\n", args...)
+}
+func (quiet) Fatalf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "gnet: "+format+"\n", args...)
+	os.Exit(1)
 }
