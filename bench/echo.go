@@ -166,6 +166,10 @@ func ServeEchoProcess(impl string) {
 	}
 	in := bufio.NewScanner(os.Stdin)
 	for in.Scan() {
+		if in.Text() == "mem" {
+			fmt.Println(memInUse())
+			continue
+		}
 		fmt.Println(cpuTime().Nanoseconds())
 	}
 	cancel()
@@ -221,6 +225,27 @@ func (p *echoProcess) cpu() (time.Duration, error) {
 	return time.Duration(ns), err
 }
 
+// mem asks the server for the memory it holds (heap and stacks in use,
+// after a collection).
+func (p *echoProcess) mem() (int64, error) {
+	if _, err := io.WriteString(p.in, "mem\n"); err != nil {
+		return 0, err
+	}
+	if !p.out.Scan() {
+		return 0, errors.New("bench: echo server gone")
+	}
+	return strconv.ParseInt(p.out.Text(), 10, 64)
+}
+
+// memInUse is the heap and the goroutine stacks in use, after a
+// collection: what a server holds for its connections.
+func memInUse() int64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return int64(m.HeapInuse + m.StackInuse)
+}
+
 func (p *echoProcess) stop() {
 	p.in.Close()
 	p.cmd.Wait()
@@ -235,12 +260,31 @@ func Echo(b *testing.B, impl string, conns int) {
 		b.Fatal(err)
 	}
 	defer srv.stop()
+	mem0, err := srv.mem()
+	if err != nil {
+		b.Fatal(err)
+	}
 	cs := make([]net.Conn, conns)
 	for i := range cs {
 		if cs[i], err = net.Dial("tcp", srv.addr); err != nil {
 			b.Fatal(err)
 		}
 		defer cs[i].Close()
+	}
+	// One round trip each: every connection is accepted and served, and
+	// idle again, when the server counts its memory.
+	msg := make([]byte, echoMsg)
+	for _, c := range cs {
+		if _, err := c.Write(msg); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := io.ReadFull(c, msg); err != nil {
+			b.Fatal(err)
+		}
+	}
+	mem1, err := srv.mem()
+	if err != nil {
+		b.Fatal(err)
 	}
 	lat := make([][]time.Duration, conns)
 	b.ResetTimer()
@@ -298,4 +342,5 @@ func Echo(b *testing.B, impl string, conns int) {
 	b.ReportMetric(float64(all[len(all)/2].Nanoseconds())/1e3, "p50-µs")
 	b.ReportMetric(float64(all[len(all)*99/100].Nanoseconds())/1e3, "p99-µs")
 	b.ReportMetric(float64((cpu1-cpu0).Nanoseconds())/float64(b.N), "server-cpu-ns/rt")
+	b.ReportMetric(float64(mem1-mem0)/float64(conns), "server-B/conn")
 }

@@ -132,12 +132,12 @@ func (rs *results) table(name string) *table {
 var (
 	primary = map[string]string{
 		"Dispatch": "sec/op", "TimerChurn": "sec/op", "CallSoon": "sec/op",
-		"TimerExpiry": "cpu-sec/timer", "Echo": "server-cpu-sec/rt",
+		"TimerExpiry": "cpu-sec/timer", "Echo": "server-cpu-sec/rt", "HTTP": "server-cpu-sec/req",
 	}
 	// W2b has no floor of its own yet; W3's baseline is the Go peer.
 	floors = map[string][]string{
 		"Dispatch": {"raw-epoll", "raw-poll"}, "TimerChurn": {"raw-heap"}, "CallSoon": {"raw-slice"},
-		"Echo": {"netpoller"},
+		"Echo": {"netpoller"}, "HTTP": {"net-http"},
 	}
 )
 
@@ -301,6 +301,7 @@ func recommend(rs *results) []string {
 		{"backend (W1, time per event)", "Dispatch", "", func(i string) bool { return !strings.Contains(i, "-") }},
 		{"timer queue for churn (W2a, time per re-arm)", "TimerChurn", "", queue},
 		{"timer queue for expiry (W2b, p99 lateness)", "TimerExpiry", lateUnit, queue},
+		{"server style (W5, server CPU per request)", "HTTP", "", func(i string) bool { return strings.HasPrefix(i, "loop-") }},
 	} {
 		t := rs.table(c.table)
 		if t == nil {
@@ -313,6 +314,9 @@ func recommend(rs *results) []string {
 		if line := t.recommend(c.what, unit, c.candidate); line != "" {
 			out = append(out, line)
 		}
+	}
+	if line := recommendLoops(rs); line != "" {
+		out = append(out, line)
 	}
 	if rs.table("TimerChurn") != nil || rs.table("TimerExpiry") != nil {
 		out = append(out, "the loop's default timer queue is the heap (the timers package says why);\n  a program whose timers are mostly re-armed before they fire may choose by churn")
@@ -416,4 +420,34 @@ func compare(old, cur *results, w io.Writer) {
 		}
 	}
 	tw.Flush()
+}
+
+// recommendLoops says how many loops to run, from W5's requests per
+// second at 1 and at 2 loops for evloop's callbacks server.
+func recommendLoops(rs *results) string {
+	t := rs.table("HTTP")
+	if t == nil {
+		return ""
+	}
+	var one, two *benchmath.Sample
+	for _, row := range t.rows {
+		switch {
+		case strings.HasPrefix(row, "loops=1 "):
+			if s := t.sample(row, "loop-callbacks", "req/s"); s != nil && one == nil {
+				one = s
+			}
+		case strings.HasPrefix(row, "loops=2 "):
+			if s := t.sample(row, "loop-callbacks", "req/s"); s != nil && two == nil {
+				two = s
+			}
+		}
+	}
+	if one == nil || two == nil {
+		return ""
+	}
+	gain := median(two) / median(one)
+	if cmp := benchmath.AssumeNothing.Compare(one, two); cmp.P >= cmp.Alpha || gain < 1.1 {
+		return fmt.Sprintf("loops: one (W5: 2 loops served %.2fx the requests of 1, not significantly more here;\n  on a machine where the load generator shares the cores, measure with the client elsewhere)", gain)
+	}
+	return fmt.Sprintf("loops: one per core (loop.Group; W5: 2 loops served %.2fx the requests of 1)", gain)
 }

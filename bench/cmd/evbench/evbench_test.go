@@ -306,3 +306,33 @@ func TestRecommendTie(t *testing.T) {
 		t.Errorf("recommendation %q; want a tie between heap and wheel", recs)
 	}
 }
+
+// W5 gives two recommendations: the server style, by CPU per request,
+// and how many loops, by requests per second at 1 and 2 loops.
+func TestRecommendStyleAndLoops(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("goos: linux\ngoarch: amd64\npkg: x\n")
+	for i := range 6 {
+		for _, c := range []struct {
+			impl      string
+			loops     int
+			rate, cpu float64
+		}{
+			{"loop-callbacks", 1, 50000, 15000}, {"loop-tasks", 1, 40000, 20000},
+			{"loop-callbacks", 2, 90000, 15500}, {"loop-tasks", 2, 70000, 21000},
+		} {
+			f := 1 + float64(i)/100
+			fmt.Fprintf(&b, "BenchmarkHTTP/impl=%s/loops=%d/size=64-2\t1\t3e9 ns/op\t%g req/s\t%g server-cpu-ns/req\n", c.impl, c.loops, c.rate*f, c.cpu*f)
+		}
+	}
+	rs, err := parseResults(strings.NewReader(b.String()), "s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs := strings.Join(recommend(rs), "\n")
+	for _, want := range []string{"server style (W5, server CPU per request): loop-callbacks", "loops: one per core", "1.80x"} {
+		if !strings.Contains(recs, want) {
+			t.Errorf("recommendations:\n%s\nwant %q", recs, want)
+		}
+	}
+}
