@@ -40,7 +40,7 @@ import (
 var EchoImpls = []string{"loop-callbacks", "loop-callbacks-io_uring", "loop-tasks", "netpoller"}
 
 // echoPeers are the W3 servers that are not evloop's, by name.
-var echoPeers = map[string]func(ctx context.Context, addr chan<- string) error{}
+var echoPeers = map[string]func(ctx context.Context, loops int, addr chan<- string) error{}
 
 const echoMsg = 64
 
@@ -53,8 +53,18 @@ const EchoServerEnv = "EVLOOP_ECHO_SERVER"
 // ServeEcho runs the echo server impl on 127.0.0.1:0 until ctx is done,
 // sending its address on addr first.
 func ServeEcho(ctx context.Context, impl string, addr chan<- string) error {
+	return ServeEchoLoops(ctx, impl, 1, addr)
+}
+
+// ServeEchoLoops is ServeEcho with loops loops (evloop: a loop.Group with
+// a listener per loop; gnet: as many event loops; the netpoller: what
+// GOMAXPROCS allows).
+func ServeEchoLoops(ctx context.Context, impl string, loops int, addr chan<- string) error {
 	if serve, ok := echoPeers[impl]; ok {
-		return serve(ctx, addr)
+		return serve(ctx, loops, addr)
+	}
+	if loops > 1 && impl != "netpoller" {
+		return serveEchoGroup(ctx, impl, loops, addr)
 	}
 	if impl == "netpoller" {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -104,6 +114,20 @@ func ServeEcho(ctx context.Context, impl string, addr chan<- string) error {
 		return err
 	}
 	defer ln.Close()
+	if err := startEchoServer(l, ln, impl); err != nil {
+		return err
+	}
+	addr <- ln.Addr().String()
+	if err := l.RunUntil(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	return nil
+}
+
+// startEchoServer starts the echo server impl (loop-callbacks or
+// loop-tasks) on ln, on l.
+func startEchoServer(l *loop.Loop, ln *stream.Listener, impl string) error {
+	var err error
 	switch impl {
 	case "loop-callbacks":
 		err = stream.Serve(ln, func() stream.Protocol { return new(echoProtocol) })
@@ -111,6 +135,9 @@ func ServeEcho(ctx context.Context, impl string, addr chan<- string) error {
 		_, err = task.Spawn(l, func(co *task.Co) (struct{}, error) {
 			for {
 				c, err := ln.Accept(co)
+				if errors.Is(err, net.ErrClosed) {
+					return struct{}{}, nil
+				}
 				if err != nil {
 					return struct{}{}, err
 				}
@@ -132,14 +159,48 @@ func ServeEcho(ctx context.Context, impl string, addr chan<- string) error {
 	default:
 		return fmt.Errorf("bench: no echo server %q (have %s)", impl, strings.Join(EchoImpls, ", "))
 	}
+	return err
+}
+
+// serveEchoGroup is the evloop server impl on a group of loops.
+func serveEchoGroup(ctx context.Context, impl string, loops int, addr chan<- string) error {
+	name, uring := strings.CutSuffix(impl, "-io_uring")
+	g, err := newGroup(loops, uring)
 	if err != nil {
 		return err
 	}
-	addr <- ln.Addr().String()
-	if err := l.RunUntil(ctx); err != nil && !errors.Is(err, context.Canceled) {
+	lns, err := stream.ListenGroup(g, "tcp", "127.0.0.1:0")
+	if err != nil {
+		g.Close()
 		return err
 	}
-	return nil
+	if err := g.Start(func(i int, l *loop.Loop) error { return startEchoServer(l, lns[i], name) }); err != nil {
+		return errors.Join(err, g.Wait())
+	}
+	addr <- lns[0].Addr().String()
+	<-ctx.Done()
+	cut, cancel := context.WithCancel(context.Background())
+	cancel() // close what is open at once
+	_, err = stream.ShutdownGroup(cut, g, lns)
+	return err
+}
+
+// newGroup makes a group of loops, on io_uring if asked: each loop opens
+// its own backend, so the name goes through the environment, for the
+// time NewGroup takes.
+func newGroup(loops int, uring bool) (*loop.Group, error) {
+	if uring {
+		old, had := os.LookupEnv("EVLOOP_BACKEND")
+		os.Setenv("EVLOOP_BACKEND", "io_uring")
+		defer func() {
+			if had {
+				os.Setenv("EVLOOP_BACKEND", old)
+			} else {
+				os.Unsetenv("EVLOOP_BACKEND")
+			}
+		}()
+	}
+	return loop.NewGroup(loops, nil)
 }
 
 type echoProtocol struct{ t *stream.Transport }
@@ -151,12 +212,17 @@ func (e *echoProtocol) ConnectionLost(error)               {}
 // ServeEchoProcess is the server process's main: serve impl, print the
 // address, then answer each "cpu" line on stdin with the process's CPU
 // time in nanoseconds, until stdin closes; then exit.
-func ServeEchoProcess(impl string) {
-	runtime.GOMAXPROCS(1)
+func ServeEchoProcess(spec string) {
+	impl, n, _ := strings.Cut(spec, ",")
+	loops, err := strconv.Atoi(n)
+	if err != nil || loops < 1 {
+		loops = 1
+	}
+	runtime.GOMAXPROCS(loops)
 	ctx, cancel := context.WithCancel(context.Background())
 	addr := make(chan string, 1)
 	done := make(chan error, 1)
-	go func() { done <- ServeEcho(ctx, impl, addr) }()
+	go func() { done <- ServeEchoLoops(ctx, impl, loops, addr) }()
 	select {
 	case a := <-addr:
 		fmt.Println(a)
@@ -185,13 +251,13 @@ type echoProcess struct {
 	addr string
 }
 
-func startEcho(impl string) (*echoProcess, error) {
+func startEcho(impl string, loops int) (*echoProcess, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, err
 	}
 	cmd := exec.Command(exe, "-test.run=^$")
-	cmd.Env = append(os.Environ(), EchoServerEnv+"="+impl)
+	cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%s,%d", EchoServerEnv, impl, loops))
 	cmd.Stderr = os.Stderr
 	in, err := cmd.StdinPipe()
 	if err != nil {
@@ -254,8 +320,15 @@ func (p *echoProcess) stop() {
 // Echo is W3 against the server impl with conns connections: b.N round
 // trips of 64 bytes in all, each connection waiting for its echo before
 // sending again.
-func Echo(b *testing.B, impl string, conns int) {
-	srv, err := startEcho(impl)
+func Echo(b *testing.B, impl string, conns int) { EchoLoops(b, impl, 1, conns) }
+
+// EchoLoops is Echo against a server with loops loops (threads of work);
+// raw-epoll has one only.
+func EchoLoops(b *testing.B, impl string, loops, conns int) {
+	if loops > 1 && impl == "raw-epoll" {
+		b.Skip("raw-epoll runs one loop")
+	}
+	srv, err := startEcho(impl, loops)
 	if err != nil {
 		b.Fatal(err)
 	}

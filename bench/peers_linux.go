@@ -25,7 +25,10 @@ func init() {
 // level-triggered, accept4 and read/write straight into a buffer; no
 // callbacks, no buffering of what the socket does not take (64-byte
 // messages always fit), no error handling beyond closing.
-func serveRawEpoll(ctx context.Context, addr chan<- string) error {
+func serveRawEpoll(ctx context.Context, loops int, addr chan<- string) error {
+	if loops > 1 {
+		return fmt.Errorf("bench: raw-epoll runs one loop, not %d", loops)
+	}
 	ln, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
 		return os.NewSyscallError("socket", err)
@@ -111,13 +114,13 @@ func (e *gnetEcho) OnTraffic(c gnet.Conn) gnet.Action {
 	return gnet.None
 }
 
-// serveGnet runs gnet with one event loop (GOMAXPROCS is 1 in the server
-// process), on a port picked by the kernel.
-func serveGnet(ctx context.Context, addr chan<- string) error {
+// serveGnet runs gnet with loops event loops (GOMAXPROCS is as many in
+// the server process), on a port picked by the kernel.
+func serveGnet(ctx context.Context, loops int, addr chan<- string) error {
 	e := &gnetEcho{up: make(chan struct{})}
 	done := make(chan error, 1)
 	go func() {
-		done <- gnet.Run(e, "tcp://127.0.0.1:0", gnet.WithMulticore(false), gnet.WithNumEventLoop(1), gnet.WithTCPNoDelay(gnet.TCPNoDelay), gnet.WithLogger(quiet{}))
+		done <- gnet.Run(e, "tcp://127.0.0.1:0", gnet.WithMulticore(loops > 1), gnet.WithNumEventLoop(loops), gnet.WithTCPNoDelay(gnet.TCPNoDelay), gnet.WithLogger(quiet{}))
 	}()
 	select {
 	case err := <-done:

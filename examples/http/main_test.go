@@ -252,7 +252,7 @@ func TestLoops(t *testing.T) {
 // -size makes GET / answer that many bytes, for benchmarks.
 func TestSize(t *testing.T) {
 	setSize(100)
-	defer setSize(0)
+	t.Cleanup(func() { setSize(0) }) // after the server's cleanup: cleanups run last first
 	addr, _, _ := start(t, config{style: "callbacks", loops: 1})
 	resp, err := http.Get("http://" + addr + "/")
 	if err != nil {

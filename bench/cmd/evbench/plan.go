@@ -29,7 +29,7 @@ type profile struct {
 var profiles = map[string]profile{
 	"quick": {
 		fds: []int{100, 1000}, active: []int{1, 100},
-		churn: []int{1000, 100_000}, expiry: []int{1000}, conns: []int{1, 100},
+		churn: []int{1000, 100_000}, expiry: []int{1000}, conns: []int{1, 100, 1000},
 		loops: []int{1, 2}, sizes: []int{64}, wrkFor: 2 * time.Second,
 		benchtime: "100ms", count: 6, // six samples: the fewest for a 95% interval
 	},
@@ -84,6 +84,20 @@ func plan(p profile, only, impls []string) []job {
 		for _, impl := range bench.EchoImpls {
 			add("w3", fmt.Sprintf("Echo/impl=%s/conns=%d", impl, c), impl,
 				func(b *testing.B) { bench.Echo(b, impl, c) })
+		}
+	}
+	for _, loops := range p.loops[min(1, len(p.loops)):] { // W3 on more loops, where connections are many
+		for _, c := range p.conns {
+			if c < 100 {
+				continue
+			}
+			for _, impl := range bench.EchoImpls {
+				if impl == "raw-epoll" {
+					continue // one loop only
+				}
+				add("w3", fmt.Sprintf("Echo/impl=%s/loops=%d/conns=%d", impl, loops, c), impl,
+					func(b *testing.B) { bench.EchoLoops(b, impl, loops, c) })
+			}
 		}
 	}
 	for _, impl := range bench.CallSoonImpls() {
