@@ -200,7 +200,7 @@ func (ln *Listener) Close() error {
 			os.Remove(a.Name)
 		}
 	}
-	return unix.Close(ln.fd)
+	return closeSocket(ln.fd)
 }
 
 // A Conn is a connected stream socket used from tasks. One task may read
@@ -502,5 +502,5 @@ func (c *Conn) Close() error {
 	}
 	c.l.RemoveReader(c.fd)
 	c.l.RemoveWriter(c.fd)
-	return unix.Close(c.fd)
+	return closeSocket(c.fd)
 }
