@@ -43,6 +43,12 @@ func TestEcho(t *testing.T) {
 						t.Fatalf("echo of %d bytes: got %d, %v", len(msg), len(got), err)
 					}
 				}
+				// Half-close and read to the end: the server has closed
+				// its side too, so it no longer counts this one.
+				c.(*net.TCPConn).CloseWrite()
+				if rest, err := io.ReadAll(c); err != nil || len(rest) != 0 {
+					t.Fatalf("after half-closing, read %q, %v; want the end of the stream", rest, err)
+				}
 				c.Close()
 			}
 			// One connection left open at the interrupt is closed after
