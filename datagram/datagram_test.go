@@ -119,8 +119,8 @@ func TestTaskEcho(t *testing.T) {
 			}
 			srv.Close()
 			cli.Close()
-			if got := openFds(t); got != before {
-				t.Errorf("descriptors open = %d; want %d", got, before)
+			if got := openFds(t); got > before {
+				t.Errorf("descriptors open = %d; want at most %d", got, before)
 			}
 		})
 	}
@@ -247,8 +247,8 @@ func TestBadInput(t *testing.T) {
 	if _, err := datagram.Serve(v4, nil); !errors.Is(err, api.ErrNilCallback) {
 		t.Errorf("Serve(c, nil) = %v; want api.ErrNilCallback", err)
 	}
-	if got := openFds(t); got != before+1 {
-		t.Errorf("descriptors open = %d; want %d", got, before+1)
+	if got := openFds(t); got > before+1 {
+		t.Errorf("descriptors open = %d; want at most %d", got, before+1)
 	}
 }
 

@@ -99,8 +99,8 @@ func TestServeEcho(t *testing.T) {
 	if p.lost[0] != nil {
 		t.Errorf("ConnectionLost after Close = %v; want nil", p.lost[0])
 	}
-	if got := openFds(t); got != before {
-		t.Errorf("descriptors open = %d; want %d", got, before)
+	if got := openFds(t); got > before { // descriptors of earlier tests may close meanwhile
+		t.Errorf("descriptors open = %d; want at most %d", got, before)
 	}
 }
 

@@ -83,8 +83,8 @@ func TestCloseWakesWaiters(t *testing.T) {
 		t.Errorf("Accept suspended when the listener was closed = %v; want net.ErrClosed", acceptErr)
 	}
 	client.Close()
-	if got := openFds(t); got != before {
-		t.Errorf("descriptors open = %d; want %d", got, before)
+	if got := openFds(t); got > before { // descriptors of earlier tests may close meanwhile
+		t.Errorf("descriptors open = %d; want at most %d", got, before)
 	}
 }
 

@@ -119,8 +119,8 @@ func TestShutdownCallbacks(t *testing.T) {
 	for _, c := range clients {
 		c.Close()
 	}
-	if got := openFds(t); got != before {
-		t.Errorf("descriptors open = %d; want %d", got, before)
+	if got := openFds(t); got > before { // descriptors of earlier tests may close meanwhile
+		t.Errorf("descriptors open = %d; want at most %d", got, before)
 	}
 }
 
