@@ -84,3 +84,55 @@ func TestSendQueue(t *testing.T) {
 		t.Errorf("after Close: ConnectionLost(%v), BufferedAmount %d; want nil, 0", r.lost[0], tr.BufferedAmount())
 	}
 }
+
+// closer closes its transport at the first datagram, with a datagram
+// still queued (as if the socket had refused it), so the close waits.
+type closer struct {
+	recorder
+	tr  *Transport
+	got int
+}
+
+func (c *closer) DatagramReceived([]byte, netip.AddrPort) {
+	c.got++
+	c.tr.queue = append(c.tr.queue, pending{p: []byte("late")})
+	c.tr.Close()
+}
+
+// No datagram is delivered after Close, even while the close waits for
+// the queue to drain.
+func TestNoDatagramAfterClose(t *testing.T) {
+	l, err := loop.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	c, err := Listen(l, "udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &closer{}
+	if p.tr, err = Serve(c, p); err != nil {
+		t.Fatal(err)
+	}
+	to := c.LocalAddr().(interface{ AddrPort() netip.AddrPort }).AddrPort()
+	sender, err := Listen(l, "udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sender.Close()
+	for range 3 {
+		if err := send(sender.fd, []byte("x"), sock.Sockaddr(sender.domain, to)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range 3 {
+		l.CallSoon(func() {}) // the iteration polls without blocking
+		if err := l.RunOnce(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if p.got != 1 {
+		t.Errorf("datagrams delivered = %d; want 1: none after Close", p.got)
+	}
+}

@@ -70,7 +70,7 @@ func (t *Transport) guard() {
 func (t *Transport) readable() {
 	defer t.guard()
 	for range readBatch {
-		if t.done {
+		if t.done || t.closing { // Close from a callback: no datagram after it
 			return
 		}
 		n, from, err := recv(t.c.fd, t.buf)
