@@ -98,4 +98,12 @@
 // The clock is an option. A VirtualClock jumps to the next deadline
 // whenever the loop would sleep, so timer tests run instantly and the same
 // way every time.
+//
+// # Several cores
+//
+// A loop is one thread of control. A Group runs a loop per core, each on
+// a goroutine locked to its own thread, where Start's setup runs and where
+// the loop is closed; the loops share nothing, and CallSoonThreadsafe
+// reaches any of them (package stream's ListenGroup gives each a listener
+// on one address).
 package loop

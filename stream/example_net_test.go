@@ -6,10 +6,12 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"log"
 	"net"
 	"time"
 
+	"github.com/evloop/evloop/loop"
 	"github.com/evloop/evloop/stream"
 	"github.com/evloop/evloop/task"
 )
@@ -104,4 +106,40 @@ func ExampleAdoptListener() {
 		log.Fatal(err)
 	}
 	// Output: serving on the adopted listener: true
+}
+
+// A server on two loops, each on a thread of its own with a listener on
+// the same address; then a graceful shutdown of the whole group.
+func ExampleListenGroup() {
+	g, err := loop.NewGroup(2, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	lns, err := stream.ListenGroup(g, "tcp", "127.0.0.1:0")
+	if err != nil {
+		g.Close()
+		log.Fatal(err)
+	}
+	err = g.Start(func(i int, l *loop.Loop) error {
+		return stream.Serve(lns[i], func() stream.Protocol { return new(upper) })
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	c, err := net.Dial("tcp", lns[0].Addr().String())
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Fprint(c, "hello")
+	buf := make([]byte, 5)
+	if _, err := io.ReadFull(c, buf); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(string(buf))
+	c.Close()
+	cut, err := stream.ShutdownGroup(context.Background(), g, lns)
+	fmt.Println("cut:", cut, err)
+	// Output:
+	// HELLO
+	// cut: 0 <nil>
 }

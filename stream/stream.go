@@ -27,6 +27,11 @@
 // net.Listener, a descriptor inherited from systemd) join the loop with
 // AdoptConn and AdoptListener.
 //
+// A server shuts down gracefully with Listener.Shutdown (stop accepting,
+// let open connections finish until a context ends, close the rest), and
+// spreads over the cores with ListenGroup: a listener per loop of a
+// loop.Group on one address.
+//
 // A server holds up at its limits. When the process runs out of
 // descriptors, accepting pauses (5 ms, doubling to 1 s) instead of
 // spinning on EMFILE, the condition goes once to the loop's exception
