@@ -23,17 +23,19 @@ func (a *answerer) ConnectionMade(t *stream.Transport) { a.t = t }
 func (a *answerer) DataReceived([]byte)                { a.t.Write([]byte("bye")); a.t.Close() }
 func (a *answerer) ConnectionLost(error)               {}
 
-// TestCloseEndsTheStreamUnderThreadChurn: when the server closes a
-// connection, its peer reads the end of the stream, even while the loop's
-// goroutine keeps changing threads. Under io_uring a poll request armed
-// by another thread kept the socket alive past close (no FIN) for as long
-// as the peer waited: in this test, before closeSocket shut sockets down
-// first, about one connection in a thousand. A stress test, so it runs
-// only where that backend is chosen (CI's per-backend rerun) and not with
-// -short; it can miss the bug, never report one that is not there.
+// TestCloseEndsTheStreamUnderThreadChurn reproduces an open problem of
+// the io_uring backend: when the server answers and closes a connection
+// while the loop's goroutine keeps changing threads, the peer at times
+// gets the answer but not the end of the stream (or no answer) for
+// seconds: a poll request armed by another thread outlives its
+// cancellation, and completions wait for the thread that armed them.
+// About one connection in a thousand here; epoll, none. It is a stress
+// test that takes a minute or two, so it runs only when asked:
+//
+//	EVLOOP_STRESS=1 EVLOOP_BACKEND=io_uring go test -run ThreadChurn ./stream
 func TestCloseEndsTheStreamUnderThreadChurn(t *testing.T) {
-	if os.Getenv("EVLOOP_BACKEND") != "io_uring" || testing.Short() {
-		t.Skip("a stress test for the io_uring backend: EVLOOP_BACKEND=io_uring")
+	if os.Getenv("EVLOOP_STRESS") == "" || testing.Short() {
+		t.Skip("a stress test, run with EVLOOP_STRESS=1 (and EVLOOP_BACKEND=io_uring)")
 	}
 	l, err := loop.New(nil)
 	if err != nil {
@@ -78,19 +80,24 @@ func TestCloseEndsTheStreamUnderThreadChurn(t *testing.T) {
 			}
 		})
 	}
-	var stuck atomic.Int32
+	var stuck, late atomic.Int32
 	var clients sync.WaitGroup
 	for range 8 {
 		clients.Go(func() {
-			for range 250 {
+			for range 125 {
 				c, err := net.Dial("tcp", ln.Addr().String())
 				if err != nil {
 					t.Error(err)
 					return
 				}
 				c.Write([]byte("hi"))
-				c.SetReadDeadline(time.Now().Add(30 * time.Second)) // the churn can stall the loop for seconds
-				if data, err := io.ReadAll(c); err != nil {
+				c.SetReadDeadline(time.Now().Add(10 * time.Second))
+				switch data, err := io.ReadAll(c); {
+				case err == nil:
+				case len(data) == 0:
+					late.Add(1)
+					t.Errorf("no answer in 10 s: %v", err)
+				default:
 					stuck.Add(1)
 					t.Errorf("client read %q, then %v; want the end of the stream", data, err)
 				}
@@ -105,6 +112,9 @@ func TestCloseEndsTheStreamUnderThreadChurn(t *testing.T) {
 	churn.Wait()
 	l.Close()
 	if n := stuck.Load(); n > 0 {
-		t.Errorf("%d of 2000 connections closed by the server never saw the end of the stream", n)
+		t.Errorf("%d of 1000 connections answered by the server never saw the end of the stream", n)
+	}
+	if n := late.Load(); n > 0 {
+		t.Logf("%d of 1000 connections got no answer in time", n)
 	}
 }

@@ -3,8 +3,6 @@
 package stream
 
 import (
-	"os"
-
 	"github.com/evloop/evloop/internal/sock"
 	"golang.org/x/sys/unix"
 )
@@ -36,17 +34,4 @@ func setNoDelay(fd, domain int) {
 	if domain != unix.AF_UNIX {
 		unix.SetsockoptInt(fd, unix.IPPROTO_TCP, unix.TCP_NODELAY, 1)
 	}
-}
-
-// closeSocket shuts the socket down, then closes the descriptor. Closing
-// alone ends the connection only when the last reference to the socket
-// goes, and a readiness backend can hold one past the close: an io_uring
-// poll request keeps its file until its cancellation has completed, which
-// can wait for the thread that armed it, and meanwhile the peer would see
-// no end of the stream (and a listener's port would stay bound). Shutting
-// down first sends the FIN (or stops the listener) at once, and wakes
-// such a request, which then lets the file go.
-func closeSocket(fd int) error {
-	unix.Shutdown(fd, unix.SHUT_RDWR) // ENOTCONN for a socket never connected: nothing to end
-	return os.NewSyscallError("close", unix.Close(fd))
 }

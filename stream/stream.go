@@ -205,7 +205,7 @@ func (ln *Listener) Close() error {
 			os.Remove(a.Name)
 		}
 	}
-	return closeSocket(ln.fd)
+	return unix.Close(ln.fd)
 }
 
 // A Conn is a connected stream socket used from tasks. One task may read
@@ -507,5 +507,5 @@ func (c *Conn) Close() error {
 	}
 	c.l.RemoveReader(c.fd)
 	c.l.RemoveWriter(c.fd)
-	return closeSocket(c.fd)
+	return unix.Close(c.fd)
 }

@@ -336,7 +336,7 @@ func (t *Transport) finish(err error) {
 	t.ln.leave(t)
 	t.l.RemoveReader(t.fd)
 	t.l.RemoveWriter(t.fd)
-	closeSocket(t.fd)
+	unix.Close(t.fd)
 	t.out = nil
 	if t.proto != nil { // nil if the factory panicked
 		t.l.CallSoon(func() { t.proto.ConnectionLost(err) })
