@@ -95,39 +95,34 @@ func serveRawEpoll(ctx context.Context, loops int, addr chan<- string) error {
 	}
 }
 
-// gnetEcho is gnet's echo server, as its own examples write it.
-type gnetEcho struct {
+// gnetBoot is what both gnet servers share: the engine, once booted.
+type gnetBoot struct {
 	gnet.BuiltinEventEngine
 	eng gnet.Engine
 	up  chan struct{}
 }
 
-func (e *gnetEcho) OnBoot(eng gnet.Engine) gnet.Action {
-	e.eng = eng
-	close(e.up)
+func (b *gnetBoot) OnBoot(eng gnet.Engine) gnet.Action {
+	b.eng = eng
+	close(b.up)
 	return gnet.None
 }
 
-func (e *gnetEcho) OnTraffic(c gnet.Conn) gnet.Action {
-	buf, _ := c.Next(-1)
-	c.Write(buf)
-	return gnet.None
-}
-
-// serveGnet runs gnet with loops event loops (GOMAXPROCS is as many in
-// the server process), on a port picked by the kernel.
-func serveGnet(ctx context.Context, loops int, addr chan<- string) error {
-	e := &gnetEcho{up: make(chan struct{})}
+// runGnet runs h (whose boot is b) with loops event loops (GOMAXPROCS is
+// as many in the server process) on a port picked by the kernel, sends
+// the address, and serves until ctx is done.
+func runGnet(ctx context.Context, h gnet.EventHandler, b *gnetBoot, loops int, addr chan<- string) error {
+	b.up = make(chan struct{})
 	done := make(chan error, 1)
 	go func() {
-		done <- gnet.Run(e, "tcp://127.0.0.1:0", gnet.WithMulticore(loops > 1), gnet.WithNumEventLoop(loops), gnet.WithTCPNoDelay(gnet.TCPNoDelay), gnet.WithLogger(quiet{}))
+		done <- gnet.Run(h, "tcp://127.0.0.1:0", gnet.WithMulticore(loops > 1), gnet.WithNumEventLoop(loops), gnet.WithTCPNoDelay(gnet.TCPNoDelay), gnet.WithLogger(quiet{}))
 	}()
 	select {
 	case err := <-done:
 		return err
-	case <-e.up:
+	case <-b.up:
 	}
-	fd, err := e.eng.Dup()
+	fd, err := b.eng.Dup()
 	if err != nil {
 		return err
 	}
@@ -138,8 +133,22 @@ func serveGnet(ctx context.Context, loops int, addr chan<- string) error {
 	}
 	addr <- fmt.Sprintf("127.0.0.1:%d", sa.(*unix.SockaddrInet4).Port)
 	<-ctx.Done()
-	e.eng.Stop(context.Background())
+	b.eng.Stop(context.Background())
 	return <-done
+}
+
+// gnetEcho is gnet's echo server, as its own examples write it.
+type gnetEcho struct{ gnetBoot }
+
+func (e *gnetEcho) OnTraffic(c gnet.Conn) gnet.Action {
+	buf, _ := c.Next(-1)
+	c.Write(buf)
+	return gnet.None
+}
+
+func serveGnet(ctx context.Context, loops int, addr chan<- string) error {
+	e := new(gnetEcho)
+	return runGnet(ctx, e, &e.gnetBoot, loops, addr)
 }
 
 func init() {
@@ -151,16 +160,8 @@ func init() {
 // GET without a body, as wrk sends) with a fixed response, the way gnet's
 // own HTTP benchmark server does; the Date header is formatted per batch.
 type gnetHTTP struct {
-	gnet.BuiltinEventEngine
+	gnetBoot
 	body []byte
-	eng  gnet.Engine
-	up   chan struct{}
-}
-
-func (h *gnetHTTP) OnBoot(eng gnet.Engine) gnet.Action {
-	h.eng = eng
-	close(h.up)
-	return gnet.None
 }
 
 func (h *gnetHTTP) OnOpen(c gnet.Conn) ([]byte, gnet.Action) {
@@ -194,29 +195,8 @@ func (h *gnetHTTP) OnTraffic(c gnet.Conn) gnet.Action {
 }
 
 func serveGnetHTTP(ctx context.Context, loops, size int, addr chan<- string) error {
-	h := &gnetHTTP{body: bytes.Repeat([]byte("x"), size), up: make(chan struct{})}
-	done := make(chan error, 1)
-	go func() {
-		done <- gnet.Run(h, "tcp://127.0.0.1:0", gnet.WithMulticore(loops > 1), gnet.WithNumEventLoop(loops), gnet.WithTCPNoDelay(gnet.TCPNoDelay), gnet.WithLogger(quiet{}))
-	}()
-	select {
-	case err := <-done:
-		return err
-	case <-h.up:
-	}
-	fd, err := h.eng.Dup()
-	if err != nil {
-		return err
-	}
-	sa, err := unix.Getsockname(fd)
-	unix.Close(fd)
-	if err != nil {
-		return os.NewSyscallError("getsockname", err)
-	}
-	addr <- fmt.Sprintf("127.0.0.1:%d", sa.(*unix.SockaddrInet4).Port)
-	<-ctx.Done()
-	h.eng.Stop(context.Background())
-	return <-done
+	h := &gnetHTTP{body: bytes.Repeat([]byte("x"), size)}
+	return runGnet(ctx, h, &h.gnetBoot, loops, addr)
 }
 
 // quiet is a gnet logger that keeps standard output for the address line

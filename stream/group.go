@@ -66,7 +66,12 @@ func (ln *Listener) handOff(fd int, sa unix.Sockaddr) bool {
 		return false
 	}
 	if err := to.l.CallSoonThreadsafe(func() { to.deliver(fd, sa) }); err != nil {
-		unix.Close(fd) // that loop is closed
+		// That loop is closed: the connection is lost, and said so.
+		unix.Close(fd)
+		ln.l.CallExceptionHandler(&loop.Exception{
+			Message: fmt.Sprintf("stream: a connection accepted on %v could not be handed to its loop, and was closed", ln.addr),
+			Err:     fmt.Errorf("stream: hand-off: %w", err),
+		})
 	}
 	return true
 }

@@ -6,8 +6,10 @@ import (
 	"context"
 	"io"
 	"net"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/evloop/evloop/loop"
 	"github.com/evloop/evloop/task"
@@ -119,5 +121,48 @@ func TestListenGroup(t *testing.T) {
 				t.Errorf("ShutdownGroup() = %d, %v; want 0, nil", cut, err)
 			}
 		})
+	}
+}
+
+// A connection the first listener hands to a loop that has closed is
+// closed, and the loss reaches the first loop's exception handler rather
+// than vanish.
+func TestHandOffToClosedLoop(t *testing.T) {
+	old := spreadByKernel
+	spreadByKernel = false
+	defer func() { spreadByKernel = old }()
+	g, err := loop.NewGroup(2, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	lns, err := ListenGroup(g, "tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l0 := g.Loop(0)
+	var reported []*loop.Exception
+	l0.SetExceptionHandler(func(e *loop.Exception) { reported = append(reported, e) })
+	g.Loop(1).Close()
+	lns[0].turn = 1 // the next connection goes to loop 1
+	c, err := net.Dial("tcp", lns[0].Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := Serve(lns[0], func() Protocol { return &tagger{tag: '0'} }); err != nil {
+		t.Fatal(err)
+	}
+	for len(reported) == 0 {
+		if err := l0.RunOnce(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !strings.Contains(reported[0].Message, "hand") {
+		t.Errorf("exception %q; want it to say the connection could not be handed over", reported[0].Message)
+	}
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, err := c.Read(make([]byte, 1)); err != io.EOF {
+		t.Errorf("client read = %v; want EOF: the connection closed", err)
 	}
 }
