@@ -75,17 +75,20 @@ func TestServeEcho(t *testing.T) {
 			report(err)
 			return
 		}
-		defer cli.Close()
-		for _, msg := range []string{"a", "bb", "ccc"} {
-			cli.Write([]byte(msg))
-			buf := make([]byte, 10)
-			n, err := cli.Read(buf)
-			if err != nil || string(buf[:n]) != msg {
-				report(errors.New("echo of " + msg + " = " + string(buf[:n])))
-				return
+		// Closed before the report, so that the descriptor count below
+		// does not race with it.
+		report(func() error {
+			defer cli.Close()
+			for _, msg := range []string{"a", "bb", "ccc"} {
+				cli.Write([]byte(msg))
+				buf := make([]byte, 10)
+				n, err := cli.Read(buf)
+				if err != nil || string(buf[:n]) != msg {
+					return errors.New("echo of " + msg + " = " + string(buf[:n]))
+				}
 			}
-		}
-		report(nil)
+			return nil
+		}())
 	}()
 	runUntil(t, l, func() bool { return finished })
 	if result != nil {
@@ -99,7 +102,7 @@ func TestServeEcho(t *testing.T) {
 	if p.lost[0] != nil {
 		t.Errorf("ConnectionLost after Close = %v; want nil", p.lost[0])
 	}
-	if got := openFds(t); got > before { // descriptors of earlier tests may close meanwhile
+	if got := fdsAtMost(t, before); got > before { // descriptors of earlier tests may close meanwhile
 		t.Errorf("descriptors open = %d; want at most %d", got, before)
 	}
 }
