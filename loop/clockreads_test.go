@@ -61,3 +61,55 @@ func TestClockReadOnlyWhenNeeded(t *testing.T) {
 		t.Errorf("%d iterations with a timer pending read the clock %d times; want at least once each", n, reads)
 	}
 }
+
+// steppingClock moves one nanosecond forward on every read, so that two
+// reads never agree.
+type steppingClock struct{ now atomic.Int64 }
+
+func (c *steppingClock) Now() int64 { return c.now.Add(1) }
+
+// TestTime checks Time's cache: one reading per iteration, shared by the
+// callbacks of that iteration, taken from the timers' own reading when
+// timers ran (so never before their deadline), fresh in every iteration
+// and outside iterations.
+func TestTime(t *testing.T) {
+	clock := &steppingClock{}
+	l, err := loop.New(&loop.Options{Clock: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	if a, b := l.Time(), l.Time(); a == b {
+		t.Errorf("Time() outside an iteration = %d twice; want a fresh reading each call", a)
+	}
+	var seen []int64
+	record := func() { seen = append(seen, l.Time(), l.Time()) }
+	l.CallSoon(record)
+	l.CallSoon(record)
+	if err := l.RunOnce(); err != nil {
+		t.Fatal(err)
+	}
+	if len(seen) != 4 || seen[0] != seen[1] || seen[1] != seen[2] || seen[2] != seen[3] {
+		t.Errorf("Time() in two callbacks of one iteration = %v; want one value", seen)
+	}
+	if now := l.Now(); now <= seen[0] {
+		t.Errorf("Now() after the iteration = %d; want later than its Time() %d", now, seen[0])
+	}
+	first := seen[0]
+	if after := l.Time(); after == first {
+		t.Errorf("Time() after the iteration = %d, the iteration's value; want a fresh reading", after)
+	}
+	seen = seen[:0]
+	deadline := clock.now.Load() + 5
+	if _, err := l.CallAt(deadline, record); err != nil {
+		t.Fatal(err)
+	}
+	for len(seen) == 0 {
+		if err := l.RunOnce(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if seen[0] == first || seen[0] < deadline || seen[0] != seen[1] {
+		t.Errorf("Time() in a timer's callback = %v (earlier iteration: %d); want one new value, not before the deadline %d", seen, first, deadline)
+	}
+}

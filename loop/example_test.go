@@ -55,6 +55,28 @@ func ExampleLoop_CallLater() {
 	// virtual time: 2s
 }
 
+// Time is the iteration's reading of the clock: callbacks of one iteration
+// share it, and a timer's callback never sees a time before its deadline,
+// so lateness measured with it is never negative.
+func ExampleLoop_Time() {
+	l, err := loop.New(&loop.Options{Clock: loop.NewVirtualClock(0)})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer l.Close()
+	deadline := l.Now() + int64(time.Second)
+	if _, err := l.CallAt(deadline, func() {
+		fmt.Println("late by", time.Duration(l.Time()-deadline))
+		l.Stop()
+	}); err != nil {
+		log.Fatal(err)
+	}
+	if err := l.Run(); err != nil {
+		log.Fatal(err)
+	}
+	// Output: late by 0s
+}
+
 func ExampleHandle_Cancel() {
 	l, err := loop.New(nil)
 	if err != nil {

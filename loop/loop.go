@@ -89,6 +89,10 @@ type Loop struct {
 	hookID   uint64
 	metrics  Metrics
 	trimmed  int64 // when the loop last gave back memory, on its clock
+	// Time's cache: the clock as read in this iteration (if cacheOK);
+	// inIter is true while an iteration runs.
+	cached          int64
+	cacheOK, inIter bool
 }
 
 // jumper is the clock a loop can move to the next deadline instead of
@@ -175,6 +179,25 @@ func (l *Loop) TimerQueue() string {
 // CallAt's deadlines.
 func (l *Loop) Now() int64 { return l.clock.Now() }
 
+// Time returns the loop's time for the current iteration: the clock as
+// the loop read it to run this iteration's timers, or, in an iteration
+// that had none, as read by the first call to Time. It is libev's ev_now
+// and libuv's uv_now: a callback that timestamps many events (the last
+// activity of a connection, a latency sample) pays one clock read per
+// iteration instead of one per call. It lags Now by at most the time the
+// iteration has run so far, and in a timer's callback it is never before
+// that timer's deadline. Call it from the loop's goroutine only.
+func (l *Loop) Time() int64 {
+	if l.cacheOK {
+		return l.cached
+	}
+	now := l.clock.Now()
+	if l.inIter {
+		l.cached, l.cacheOK = now, true
+	}
+	return now
+}
+
 // Stop makes Run return after the current iteration. Called before Run,
 // it makes the next Run do one iteration and return. From another
 // goroutine, post it: l.CallSoonThreadsafe(l.Stop).
@@ -223,6 +246,8 @@ func (l *Loop) enter(what string) error {
 // runOnce is asyncio's _run_once.
 func (l *Loop) runOnce() error {
 	l.metrics.Iterations++
+	l.inIter = true
+	defer l.endIteration()
 	timeout, deadline := l.timeout()
 	jump := false
 	if l.jump != nil && timeout > 0 {
@@ -256,6 +281,7 @@ func (l *Loop) runOnce() error {
 	clocked := l.timers.Len() > 0 || l.metrics.Iterations%trimCheck == 0
 	if clocked {
 		now = l.clock.Now()
+		l.cached, l.cacheOK = now, true
 		if l.timers.Len() > 0 {
 			l.timers.Expire(now, l.fire)
 		}
@@ -272,6 +298,8 @@ func (l *Loop) runOnce() error {
 	}
 	return nil
 }
+
+func (l *Loop) endIteration() { l.inIter, l.cacheOK = false, false }
 
 // trimCheck is how many iterations may pass without a clock read; one
 // with timers pending reads it anyway.

@@ -49,9 +49,12 @@ func (t *Transport) RemoteAddr() net.Addr { return t.remoteAddr(t.fd) }
 // SetIdleTimeout closes the connection once d has passed with nothing
 // read or written; ConnectionLost then gets an error matching
 // os.ErrDeadlineExceeded. Zero or a negative d turns it off. The timer is
-// not re-armed on every message: data moving only records the time, and
-// the timer, when it fires, waits again for what is left (nginx's lazy
-// timers), so a busy connection costs a clock read per message.
+// not re-armed on every message: data moving only records the loop's
+// time for the iteration (loop.Loop.Time, one clock read per iteration
+// however many connections are active), and the timer, when it fires,
+// waits again for what is left (nginx's lazy timers, on nginx's cached
+// clock). The time recorded may precede the message by as long as the
+// iteration has run, so the timeout may end up to that much early.
 func (t *Transport) SetIdleTimeout(d time.Duration) {
 	t.idleTimer.Cancel()
 	t.idle, t.idleTimer = max(d, 0), loop.Handle{}
@@ -87,7 +90,7 @@ func (t *Transport) idleCheck() {
 // touch records that data moved, for the idle timeout.
 func (t *Transport) touch() {
 	if t.idle > 0 {
-		t.active = t.l.Now()
+		t.active = t.l.Time()
 	}
 }
 
