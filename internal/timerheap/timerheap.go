@@ -5,14 +5,15 @@
 //
 // # Layout
 //
-// The heap itself is an array of 16-byte (when, seq) keys, so four
-// siblings share one cache line and a comparison never leaves the array.
-// Each queued timer has a small id, which its Q.Pos carries (plus one)
-// from Push to removal; beside the keys, ids[i] says whose key is at i and
-// pos[id] where a timer's key is, so a move writes three dense arrays and
-// never the timer itself, and Remove is O(log n) without a search. That is
-// libev's 4-heap of (at, watcher) with the position kept aside, with the
-// tie-breaking sequence number the contract needs.
+// The heap itself is an array of 16-byte (when, id) entries, four
+// siblings to a cache line. Each queued timer has a small id, which its
+// Q.Pos carries (plus one) from Push to removal; beside the entries,
+// pos[id] says where a timer's entry is and timers[id] which timer it is,
+// so a move writes two dense arrays and never the timer itself, and
+// Remove is O(log n) without a search. That is libev's 4-heap of (at,
+// watcher) with the position kept aside. Ties, two timers due at the same
+// nanosecond, are broken by the timers' Q.Seq: the contract's push order,
+// read through the timers only when deadlines are equal.
 //
 // The arrays keep their size after a burst drains: a queue that fills
 // and empties every round does not reallocate every round. Trim gives the
@@ -23,21 +24,21 @@ import "github.com/evloop/evloop/api"
 
 const arity = 4
 
-// A key orders the heap: deadline, then the order of the pushes.
-type key struct {
+// An entry is a timer's place in the heap: its deadline and its id.
+type entry struct {
 	when int64
-	seq  uint64
+	id   int32
 }
 
-func (k key) before(l key) bool {
-	return k.when < l.when || k.when == l.when && k.seq < l.seq
+// before orders entries by deadline, then by the order of the pushes.
+func (h *Heap) before(a, b entry) bool {
+	return a.when < b.when || a.when == b.when && h.timers[a.id].Q.Seq < h.timers[b.id].Q.Seq
 }
 
 // Heap is a 4-ary min-heap of timers. The zero value is empty.
 type Heap struct {
-	keys   []key
-	ids    []int32      // ids[i] is the id of the timer whose key is keys[i]
-	pos    []int32      // pos[id] is the index of timer id's key
+	keys   []entry
+	pos    []int32      // pos[id] is the index of timer id's entry
 	timers []*api.Timer // timers[id]; nil for a free id
 	free   []int32      // ids not in use
 }
@@ -60,8 +61,7 @@ func (h *Heap) Push(t *api.Timer) {
 	}
 	h.timers[id] = t
 	t.Q.Pos = int(id) + 1
-	h.keys = append(h.keys, key{t.Q.When, t.Q.Seq})
-	h.ids = append(h.ids, id)
+	h.keys = append(h.keys, entry{t.Q.When, id})
 	h.up(len(h.keys) - 1)
 }
 
@@ -75,10 +75,13 @@ func (h *Heap) Holds(t *api.Timer) bool {
 // Fix moves t, which is in the heap, to its new t.Q.When and t.Q.Seq: a
 // reschedule costs one sift instead of a removal and a push.
 func (h *Heap) Fix(t *api.Timer) {
-	i := int(h.pos[t.Q.Pos-1])
-	old := h.keys[i]
-	h.keys[i] = key{t.Q.When, t.Q.Seq}
-	if h.keys[i].before(old) {
+	// The timer's Seq is already its new one, which is later than every
+	// other's: only the deadline can move it up.
+	id := int32(t.Q.Pos - 1)
+	i := int(h.pos[id])
+	old := h.keys[i].when
+	h.keys[i].when = t.Q.When
+	if t.Q.When < old {
 		h.up(i)
 	} else {
 		h.down(i)
@@ -108,7 +111,7 @@ func (h *Heap) PopDue(now int64) *api.Timer {
 	if len(h.keys) == 0 || h.keys[0].when > now {
 		return nil
 	}
-	t := h.timers[h.ids[0]]
+	t := h.timers[h.keys[0].id]
 	h.removeAt(0)
 	return t
 }
@@ -116,43 +119,41 @@ func (h *Heap) PopDue(now int64) *api.Timer {
 // removeAt takes out the key at i by moving the last key into its place
 // and restoring the heap around it.
 func (h *Heap) removeAt(i int) {
-	id := h.ids[i]
+	id := h.keys[i].id
+	last := len(h.keys) - 1
+	moved := h.keys[last]
+	h.keys = h.keys[:last]
+	if i < last {
+		h.keys[i] = moved
+		h.pos[moved.id] = int32(i)
+		if i > 0 && h.before(moved, h.keys[(i-1)/arity]) {
+			h.up(i)
+		} else {
+			h.down(i)
+		}
+	}
 	h.timers[id].Q.Pos = 0
 	h.timers[id] = nil // drop the pointer for the collector
 	h.free = append(h.free, id)
-	last := len(h.keys) - 1
-	moved := h.keys[last]
-	h.keys, h.ids[i] = h.keys[:last], h.ids[last]
-	h.ids = h.ids[:last]
-	if i == last {
-		return
-	}
-	h.keys[i] = moved
-	h.pos[h.ids[i]] = int32(i)
-	if i > 0 && moved.before(h.keys[(i-1)/arity]) {
-		h.up(i)
-	} else {
-		h.down(i)
-	}
 }
 
 func (h *Heap) up(i int) {
-	k, id := h.keys[i], h.ids[i]
+	e := h.keys[i]
 	for i > 0 {
 		p := (i - 1) / arity
-		if !k.before(h.keys[p]) {
+		if !h.before(e, h.keys[p]) {
 			break
 		}
-		h.keys[i], h.ids[i] = h.keys[p], h.ids[p]
-		h.pos[h.ids[i]] = int32(i)
+		h.keys[i] = h.keys[p]
+		h.pos[h.keys[i].id] = int32(i)
 		i = p
 	}
-	h.keys[i], h.ids[i] = k, id
-	h.pos[id] = int32(i)
+	h.keys[i] = e
+	h.pos[e.id] = int32(i)
 }
 
 func (h *Heap) down(i int) {
-	k, id := h.keys[i], h.ids[i]
+	e := h.keys[i]
 	n := len(h.keys)
 	for {
 		c := i*arity + 1
@@ -161,19 +162,19 @@ func (h *Heap) down(i int) {
 		}
 		best := c
 		for j := c + 1; j < c+arity && j < n; j++ {
-			if h.keys[j].before(h.keys[best]) {
+			if h.before(h.keys[j], h.keys[best]) {
 				best = j
 			}
 		}
-		if !h.keys[best].before(k) {
+		if !h.before(h.keys[best], e) {
 			break
 		}
-		h.keys[i], h.ids[i] = h.keys[best], h.ids[best]
-		h.pos[h.ids[i]] = int32(i)
+		h.keys[i] = h.keys[best]
+		h.pos[h.keys[i].id] = int32(i)
 		i = best
 	}
-	h.keys[i], h.ids[i] = k, id
-	h.pos[id] = int32(i)
+	h.keys[i] = e
+	h.pos[e.id] = int32(i)
 }
 
 // Trim gives back what a burst left: once the heap holds under a quarter
@@ -185,14 +186,13 @@ func (h *Heap) Trim() {
 		return
 	}
 	size := max(2*n, minTrim/4)
-	keys := append(make([]key, 0, size), h.keys...)
-	ids := make([]int32, n, size)
+	keys := make([]entry, n, size)
 	pos := make([]int32, n, size)
 	timers := make([]*api.Timer, n, size)
-	for i, id := range h.ids {
-		t := h.timers[id]
-		timers[i], ids[i], pos[i] = t, int32(i), int32(i)
+	for i, e := range h.keys {
+		t := h.timers[e.id]
+		keys[i], timers[i], pos[i] = entry{e.when, int32(i)}, t, int32(i)
 		t.Q.Pos = i + 1
 	}
-	*h = Heap{keys: keys, ids: ids, pos: pos, timers: timers}
+	*h = Heap{keys: keys, pos: pos, timers: timers}
 }

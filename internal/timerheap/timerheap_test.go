@@ -22,7 +22,7 @@ func TestTrimAfterBurst(t *testing.T) {
 		}
 	}
 	q.Trim()
-	if c := max(cap(q.keys), cap(q.ids), cap(q.pos), cap(q.timers), cap(q.free)); c > minTrim {
+	if c := max(cap(q.keys), cap(q.pos), cap(q.timers), cap(q.free)); c > minTrim {
 		t.Errorf("capacity %d after draining to 10 and Trim (it grew to %d); want at most %d", c, grown, minTrim)
 	}
 	for i := range ts[:10] {
@@ -62,14 +62,14 @@ func TestInvariants(t *testing.T) {
 	check := func(when string) {
 		t.Helper()
 		for i := range q.keys {
-			id := q.ids[i]
+			id := q.keys[i].id
 			if q.pos[id] != int32(i) {
 				t.Fatalf("%s: key %d belongs to id %d, whose position is %d", when, i, id, q.pos[id])
 			}
 			if tm := q.timers[id]; tm.Q.Pos != int(id)+1 || tm.Q.When != q.keys[i].when {
 				t.Fatalf("%s: id %d's timer carries Pos %d, When %d; want %d, %d", when, id, tm.Q.Pos, tm.Q.When, id+1, q.keys[i].when)
 			}
-			if i > 0 && q.keys[i].before(q.keys[(i-1)/arity]) {
+			if i > 0 && q.before(q.keys[i], q.keys[(i-1)/arity]) {
 				t.Fatalf("%s: key %d sorts before its parent", when, i)
 			}
 		}
