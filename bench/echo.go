@@ -143,13 +143,12 @@ func startEchoServer(l *loop.Loop, ln *stream.Listener, impl string) error {
 				}
 				task.Spawn(l, func(co *task.Co) (struct{}, error) {
 					defer c.Close()
-					buf := make([]byte, 16<<10)
 					for {
-						n, err := c.Read(co, buf)
+						p, err := c.ReadShared(co)
 						if err != nil {
 							return struct{}{}, nil
 						}
-						if _, err := c.Write(co, buf[:n]); err != nil {
+						if _, err := c.Write(co, p); err != nil {
 							return struct{}{}, nil
 						}
 					}

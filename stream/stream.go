@@ -43,6 +43,7 @@
 package stream
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -233,6 +234,7 @@ type Conn struct {
 	watchR, watchW         bool
 	onReadable, onWritable func() // bound once
 	drained                bool   // the last read took less than it could: the socket is empty
+	shared                 []byte // the loop's shared read buffer, once ReadShared is called
 }
 
 // wait parks co until the descriptor is ready in the direction, the
@@ -450,21 +452,25 @@ func (c *Conn) Read(co *task.Co, p []byte) (int, error) {
 }
 
 // Write writes all of p, suspending co whenever the socket cannot take
-// more; it returns short only with an error.
+// more; it returns short only with an error. Data from ReadShared is
+// copied before Write waits, since other tasks reuse that buffer.
 func (c *Conn) Write(co *task.Co, p []byte) (int, error) {
 	written := 0
-	for written < len(p) {
+	for len(p) > 0 {
 		if c.closed {
 			return written, fmt.Errorf("stream: write: %w", net.ErrClosed)
 		}
 		if c.wdl != 0 && c.wdl <= c.l.Now() {
 			return written, fmt.Errorf("stream: write: %w", os.ErrDeadlineExceeded)
 		}
-		n, err := unix.Write(c.fd, p[written:])
+		n, err := unix.Write(c.fd, p)
 		switch {
 		case err == unix.EINTR:
 			continue
 		case err == unix.EAGAIN:
+			if lent(c.l, p) {
+				p = bytes.Clone(p)
+			}
 			if err := c.wait(co, true); err != nil {
 				return written, fmt.Errorf("stream: write: %w", err)
 			}
@@ -473,6 +479,7 @@ func (c *Conn) Write(co *task.Co, p []byte) (int, error) {
 			return written, fmt.Errorf("stream: write: %w", os.NewSyscallError("write", err))
 		}
 		written += n
+		p = p[n:]
 	}
 	return written, nil
 }

@@ -39,6 +39,7 @@ func Dial(co *task.Co, network, address string) (*Conn, error) { return nil, err
 
 func (c *Conn) Fd() int                                  { return -1 }
 func (c *Conn) Read(co *task.Co, p []byte) (int, error)  { return 0, errUnsupported }
+func (c *Conn) ReadShared(co *task.Co) ([]byte, error)   { return nil, errUnsupported }
 func (c *Conn) Write(co *task.Co, p []byte) (int, error) { return 0, errUnsupported }
 func (c *Conn) CloseWrite() error                        { return errUnsupported }
 func (c *Conn) Close() error                             { return errUnsupported }

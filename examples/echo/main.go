@@ -143,18 +143,19 @@ func acceptLoop(co *task.Co, ln *stream.Listener) error {
 	}
 }
 
+// echo reads into the loop's shared buffer (ReadShared), so that a
+// connection waiting for data holds no buffer of its own.
 func echo(co *task.Co, c *stream.Conn) error {
 	defer c.Close()
-	buf := make([]byte, 16<<10)
 	for {
-		n, err := c.Read(co, buf)
+		p, err := c.ReadShared(co)
 		if err == io.EOF || errors.Is(err, net.ErrClosed) { // the client's end, or the shutdown's
 			return nil
 		}
 		if err != nil {
 			return err
 		}
-		if _, err := c.Write(co, buf[:n]); err != nil {
+		if _, err := c.Write(co, p); err != nil {
 			return err
 		}
 	}
