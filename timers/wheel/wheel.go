@@ -82,6 +82,7 @@ type Options struct {
 // Queue is a hierarchical timing wheel. Create it with New.
 type Queue struct {
 	tick     int64
+	div      divisor // by tick
 	chunk    int
 	cur      uint64 // the current tick; every timer in the wheel is later
 	occupied [levels][2]uint64
@@ -111,7 +112,7 @@ func New(opts *Options) (*Queue, error) {
 	if chunk < 0 {
 		return nil, fmt.Errorf("wheel: chunk %d: must be positive", chunk)
 	}
-	q := &Queue{tick: int64(tick), chunk: chunk}
+	q := &Queue{tick: int64(tick), div: newDivisor(uint64(tick)), chunk: chunk}
 	// Until an Expire says what time it is, assume the clock's origin:
 	// the loop's clock starts at zero, so timers pushed before the first
 	// Expire go into the wheel, not the heap.
@@ -123,11 +124,7 @@ func New(opts *Options) (*Queue, error) {
 // the order of int64 deadlines (the sign bit flipped), so that the bit
 // arithmetic below works for negative deadlines too.
 func (q *Queue) tickOf(d int64) uint64 {
-	t := d / q.tick
-	if d%q.tick < 0 {
-		t-- // floor, not truncation
-	}
-	return uint64(t) ^ 1<<63
+	return uint64(q.div.floor(d)) ^ 1<<63
 }
 
 // startOf returns the first nanosecond of tick u, saturating at the ends

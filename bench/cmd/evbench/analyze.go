@@ -342,7 +342,7 @@ func (t *table) recommend(what, unit string, candidate func(string) bool) string
 				second = impl
 			}
 		}
-		if best != "" {
+		if second != "" { // a row with one candidate (W2b's slack=1ms) decides nothing
 			wins[best]++
 			pairs = append(pairs, pair{row, best, second})
 		}

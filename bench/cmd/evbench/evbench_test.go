@@ -336,3 +336,27 @@ func TestRecommendStyleAndLoops(t *testing.T) {
 		}
 	}
 }
+
+// TestRecommendIgnoresLoneRows: a configuration that measured one
+// candidate (W2b's slack=1ms, the default queue only) wins nothing.
+func TestRecommendIgnoresLoneRows(t *testing.T) {
+	var b strings.Builder
+	for i := range 6 {
+		for _, row := range []struct {
+			impl, cfg string
+			late      float64
+		}{{"loop-heap", "timers=1000/slack=0", 300}, {"loop-wheel", "timers=1000/slack=0", 100},
+			{"loop-heap", "timers=1000/slack=1ms", 900}, {"loop-heap", "timers=100000/slack=1ms", 900}} {
+			fmt.Fprintf(&b, "BenchmarkTimerExpiry/impl=%s/%s-2\t1\t2e8 ns/op\t0 B/op\t3 allocs/op\t1e4 cpu-ns/timer\t%g p99-late-µs\n", row.impl, row.cfg, row.late*(1+float64(i)/100))
+		}
+	}
+	rs, err := parseResults(strings.NewReader(b.String()), "s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	report(rs, &out)
+	if want := "recommended timer queue for expiry (W2b, p99 lateness): loop-wheel"; !strings.Contains(out.String(), want) {
+		t.Errorf("report lacks %q:\n%s", want, out.String())
+	}
+}
