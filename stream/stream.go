@@ -10,7 +10,10 @@
 // ConnectionMade, DataReceived and ConnectionLost, and the Protocol writes
 // through a Transport that buffers what the socket cannot take yet and
 // tells the Protocol to pause when the buffer grows (back-pressure); that
-// is the fastest path, with no coroutine switch per message.
+// is the fastest path, with no coroutine switch per message. A task that
+// reads with ReadShared instead of Read borrows a buffer that all the
+// loop's tasks share, so that a connection waiting for data holds no
+// buffer of its own, as a callback connection holds none.
 //
 // Errors match the usual sentinels: io.EOF at the end of a stream,
 // net.ErrClosed after Close (a task suspended on the connection wakes
