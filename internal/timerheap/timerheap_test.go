@@ -109,3 +109,21 @@ func TestInvariants(t *testing.T) {
 		t.Errorf("Min() = %d after popping everything due at 50", w)
 	}
 }
+
+// A timer of another heap, at the same position, is not this heap's.
+func TestHoldsOnlyItsOwn(t *testing.T) {
+	var a, b Heap
+	var ta, tb api.Timer
+	a.Push(&ta)
+	b.Push(&tb)
+	if a.Holds(&tb) || a.Remove(&tb) {
+		t.Fatal("heap a holds (and removes) heap b's timer, which has the same id")
+	}
+	if !b.Holds(&tb) || !a.Holds(&ta) {
+		t.Error("a heap does not hold its own timer")
+	}
+	a.Trim()
+	if !a.Remove(&ta) || a.Holds(&ta) {
+		t.Error("Remove of a heap's own timer after Trim failed, or left it held")
+	}
+}
