@@ -12,13 +12,31 @@
 // list. The Map needs no locks: like every queue, it belongs to one
 // goroutine.
 //
+// # Lazy removal
+//
+// A profile of cancel-and-arm puts most of the time in the tree's search
+// within a node, twice per re-arm: once to delete, once to insert. So
+// Remove, for a timer alone at its deadline and not the earliest, leaves
+// its entry in the tree and only marks the timer out, as the Go runtime's
+// timers do: an entry records the Seq its timer had when filed, and a
+// timer pushed again (here or in any queue) has another, so a stale entry
+// is recognised wherever it is met (Push at the same deadline replaces
+// it; Expire and the search for the earliest skip it). When stale entries
+// outnumber live ones, the tree is rebuilt from the live ones, so memory
+// stays within twice what the queue holds. The earliest entry is always
+// live, so NextDeadline stays exact. Sequence numbers come from one
+// process-wide counter in blocks, starting at 2^62, so that no other
+// queue's counter can hand a timer the number a stale entry remembers.
+//
 // Push and Remove are O(log n) with a large base (degree 32 by default);
 // NextDeadline is O(1) from a cached minimum; Expire pops from the left.
-// Node splits allocate now and then, so Push is not allocation-free in
-// every call, only on average.
+// Node splits and rebuilds allocate now and then, so Push is not
+// allocation-free in every call, only on average.
 package btree
 
 import (
+	"sync/atomic"
+
 	tbtree "github.com/tidwall/btree"
 
 	"github.com/evloop/evloop/api"
@@ -26,10 +44,40 @@ import (
 
 // Queue is a B-tree of timers. Create it with New.
 type Queue struct {
-	tree *tbtree.Map[int64, *api.Timer] // deadline -> the earliest pushed timer due then
-	n    int
-	min  *api.Timer // the head of the earliest key's list; nil when empty
-	seq  uint64
+	tree   *tbtree.Map[int64, entry] // deadline -> the earliest pushed timer due then
+	degree int
+	n      int        // live timers
+	stale  int        // entries of removed timers still in the tree
+	min    *api.Timer // the head of the earliest key's list; nil when empty
+	seq    uint64     // the last sequence number handed out
+	seqEnd uint64     // the end of the block seq is drawn from
+}
+
+// An entry is the head of a deadline's list, with the Seq it had when
+// filed: if the timer's Seq differs now, or it is out of any queue, the
+// entry is stale.
+type entry struct {
+	t   *api.Timer
+	seq uint64
+}
+
+func (e entry) live(when int64) bool {
+	return e.t.Q.Pos != 0 && e.t.Q.Seq == e.seq && e.t.Q.When == when
+}
+
+// seqBlocks hands out blocks of sequence numbers to every B-tree queue of
+// the process, above 2^62: numbers no other queue's counter reaches.
+var seqBlocks atomic.Uint64
+
+const seqBlock = 1 << 20
+
+func (q *Queue) nextSeq() uint64 {
+	if q.seq == q.seqEnd {
+		q.seq = 1<<62 + (seqBlocks.Add(1)-1)*seqBlock
+		q.seqEnd = q.seq + seqBlock
+	}
+	q.seq++
+	return q.seq
 }
 
 var _ api.TimerQueue = (*Queue)(nil)
@@ -47,7 +95,7 @@ func New(opts *Options) *Queue {
 	if opts != nil {
 		degree = opts.Degree
 	}
-	return &Queue{tree: tbtree.NewMap[int64, *api.Timer](degree)}
+	return &Queue{tree: tbtree.NewMap[int64, entry](degree), degree: degree}
 }
 
 // Name returns "btree", the name the timers registry knows it by.
@@ -62,15 +110,20 @@ func (q *Queue) Push(t *api.Timer) error {
 		return api.ErrNilTimer
 	}
 	q.Remove(t)
-	q.seq++
-	t.Q.Seq, t.Q.When, t.Q.Pos = q.seq, t.Deadline, 1
+	t.Q.Seq, t.Q.When, t.Q.Pos = q.nextSeq(), t.Deadline, 1
 	t.Q.Next, t.Q.Prev = nil, t
-	if head, dup := q.tree.Set(t.Deadline, t); dup {
-		// Another timer is due then: put the head back and t at the tail.
-		q.tree.Set(t.Deadline, head)
-		tail := head.Q.Prev
-		tail.Q.Next, t.Q.Prev, head.Q.Prev = t, tail, t
-	} else if q.min == nil || t.Deadline < q.min.Q.When {
+	if old, dup := q.tree.Set(t.Deadline, entry{t, t.Q.Seq}); dup {
+		if old.live(t.Deadline) {
+			// Another timer is due then: put the head back and t at the tail.
+			q.tree.Set(t.Deadline, old)
+			head := old.t
+			tail := head.Q.Prev
+			tail.Q.Next, t.Q.Prev, head.Q.Prev = t, tail, t
+		} else {
+			q.stale-- // t took a stale entry's place
+		}
+	}
+	if q.min == nil || t.Deadline < q.min.Q.When {
 		q.min = t
 	}
 	q.n++
@@ -78,29 +131,31 @@ func (q *Queue) Push(t *api.Timer) error {
 }
 
 // Remove implements [api.TimerQueue]. A timer alone at its deadline, the
-// common case, costs one descent of the tree: the Delete itself.
+// common case, costs no descent of the tree: its entry goes stale (see
+// the package documentation), unless it is the earliest, which goes at
+// once. Like every queue, it trusts that a timer it is given is not
+// queued elsewhere (api.Timer says so).
 func (q *Queue) Remove(t *api.Timer) bool {
 	if t == nil || !t.Queued() {
 		return false
 	}
-	if t.Q.Next == nil && t.Q.Prev == t { // alone on its list, if it is ours
-		head, ok := q.tree.Delete(t.Q.When)
-		if !ok {
-			return false
+	if t.Q.Next == nil && t.Q.Prev == t { // alone at its deadline
+		if t != q.min {
+			q.removed(t)
+			q.stale++
+			q.compact()
+			return true
 		}
-		if head != t { // another queue's timer with the same deadline
-			q.tree.Set(t.Q.When, head)
-			return false
-		}
-		if q.min == t {
-			_, q.min, _ = q.tree.Min()
-		}
-		return q.removed(t)
+		q.tree.Delete(t.Q.When)
+		q.removed(t)
+		q.fixMin()
+		return true
 	}
-	head, ok := q.tree.Get(t.Q.When)
-	if !ok || !onList(head, t) {
-		return false // another queue's timer
+	e, ok := q.tree.Get(t.Q.When)
+	if !ok || !e.live(t.Q.When) || !onList(e.t, t) {
+		return false // not ours
 	}
+	head := e.t
 	switch {
 	case t != head: // the middle or the tail of a list
 		t.Q.Prev.Q.Next = t.Q.Next
@@ -112,18 +167,53 @@ func (q *Queue) Remove(t *api.Timer) bool {
 	default: // the head of a longer list
 		next := t.Q.Next
 		next.Q.Prev = t.Q.Prev
-		q.tree.Set(t.Q.When, next)
+		q.tree.Set(t.Q.When, entry{next, next.Q.Seq})
 		if q.min == t {
 			q.min = next
 		}
 	}
-	return q.removed(t)
+	q.removed(t)
+	return true
 }
 
-func (q *Queue) removed(t *api.Timer) bool {
+func (q *Queue) removed(t *api.Timer) {
 	t.Q.Next, t.Q.Prev, t.Q.Pos = nil, nil, 0
 	q.n--
-	return true
+}
+
+// fixMin finds the earliest live entry, dropping the stale ones before it.
+func (q *Queue) fixMin() {
+	for {
+		when, e, ok := q.tree.Min()
+		if !ok {
+			q.min = nil
+			return
+		}
+		if e.live(when) {
+			q.min = e.t
+			return
+		}
+		q.tree.PopMin()
+		q.stale--
+	}
+}
+
+// compact rebuilds the tree from its live entries once the stale ones
+// outnumber them (and are more than a few): a linear pass, paid for by
+// the removals that made them, which keeps memory within twice what the
+// queue holds.
+func (q *Queue) compact() {
+	if q.stale <= max(q.n, 64) {
+		return
+	}
+	tree := tbtree.NewMap[int64, entry](q.degree)
+	q.tree.Scan(func(when int64, e entry) bool {
+		if e.live(when) {
+			tree.Load(when, e)
+		}
+		return true
+	})
+	q.tree, q.stale = tree, 0
 }
 
 // onList reports whether t is on the list that starts at head. Only a
@@ -157,11 +247,11 @@ func (q *Queue) Expire(now int64, fn func(*api.Timer)) int {
 		if t.Q.Next != nil {
 			next := t.Q.Next
 			next.Q.Prev = t.Q.Prev
-			q.tree.Set(t.Q.When, next)
+			q.tree.Set(t.Q.When, entry{next, next.Q.Seq})
 			q.min = next
 		} else {
 			q.tree.PopMin()
-			_, q.min, _ = q.tree.Min()
+			q.fixMin()
 		}
 		t.Q.Next, t.Q.Prev, t.Q.Pos = nil, nil, 0
 		q.n--

@@ -1,0 +1,4 @@
+package btree
+
+// Entries is the number of entries in the tree, stale ones included.
+func (q *Queue) Entries() int { return q.tree.Len() }

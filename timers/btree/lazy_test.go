@@ -1,0 +1,71 @@
+package btree_test
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/evloop/evloop/api"
+	"github.com/evloop/evloop/timers/btree"
+	"github.com/evloop/evloop/timers/heap"
+)
+
+// Removals leave stale entries, but never more than the live ones (and a
+// few): churn does not grow the tree without bound.
+func TestStaleEntriesBounded(t *testing.T) {
+	q := btree.New(nil)
+	rng := rand.New(rand.NewPCG(1, 2))
+	ts := make([]api.Timer, 1000)
+	for i := range ts {
+		ts[i].Deadline = 1 + rng.Int64N(1e9)
+		q.Push(&ts[i])
+	}
+	for range 100_000 {
+		tm := &ts[rng.IntN(len(ts))]
+		q.Remove(tm)
+		tm.Deadline = 1 + rng.Int64N(1e9)
+		q.Push(tm)
+		if n := q.Entries(); n > 2*q.Len()+64 {
+			t.Fatalf("%d entries for %d timers; want at most %d", n, q.Len(), 2*q.Len()+64)
+		}
+	}
+	if q.Len() != len(ts) {
+		t.Errorf("Len() = %d; want %d", q.Len(), len(ts))
+	}
+}
+
+// A timer removed from a B-tree and queued elsewhere at the same deadline
+// is not handed over by the B-tree: its stale entry is recognised.
+func TestStaleEntryOfATimerQueuedElsewhere(t *testing.T) {
+	bt, other := btree.New(nil), heap.New()
+	var moved, stays api.Timer
+	moved.Deadline, stays.Deadline = 10, 20
+	bt.Push(&stays) // the earliest, so that moved's removal is lazy
+	stays.Deadline = 5
+	bt.Push(&stays)
+	bt.Push(&moved)
+	if moved.Q.Seq < 1<<62 {
+		t.Fatalf("Push gave Seq %d; want one above 2^62, beyond other queues' counters", moved.Q.Seq)
+	}
+	if !bt.Remove(&moved) {
+		t.Fatal("Remove(moved) = false; want true")
+	}
+	// Two pushes first, so that a queue numbering from 1, as the heap
+	// does, would give moved the Seq the B-tree gave it, were the
+	// B-tree's numbers not its own.
+	var d1, d2 api.Timer
+	d1.Deadline, d2.Deadline = 1000, 1000
+	other.Push(&d1)
+	other.Push(&d2)
+	other.Push(&moved) // same deadline, 10, and Pos != 0 again
+	var got []*api.Timer
+	bt.Expire(100, func(tm *api.Timer) { got = append(got, tm) })
+	if len(got) != 1 || got[0] != &stays {
+		t.Errorf("B-tree Expire(100) handed over %d timers (moved among them: %v); want only its own", len(got), len(got) > 1 || len(got) == 1 && got[0] == &moved)
+	}
+	if n := other.Expire(100, func(*api.Timer) {}); n != 1 {
+		t.Errorf("heap Expire(100) = %d; want 1 (the moved timer)", n)
+	}
+	if bt.Len() != 0 || bt.Entries() != 0 {
+		t.Errorf("after Expire: Len() = %d, entries %d; want 0, 0", bt.Len(), bt.Entries())
+	}
+}
