@@ -15,8 +15,9 @@
 // it has been the one in use longest, its lateness has no dependence on a
 // pacing policy, and libev, libuv and asyncio all use heaps. Choose the
 // wheel (EVLOOP_TIMERS=wheel, or loop.Options) for many idle timeouts that
-// rarely fire; the B-tree is there to compare with, at 4x to 5x the
-// heap's cost per cancel-and-arm.
+// rarely fire; the B-tree is there to compare with, at about 2.3x the
+// heap's cost per cancel-and-arm with 1e5 timers or more and 4.4x with
+// 1000 (it removes lazily, so its memory runs ahead of its timers).
 //
 // The environment variable EVLOOP_TIMERS overrides the default at run
 // time; a name this package does not know is an error matching
