@@ -7,12 +7,11 @@ import (
 	"errors"
 	"net"
 	"net/netip"
-	"os"
 	"testing"
-	"time"
 
 	"github.com/evloop/evloop/api"
 	"github.com/evloop/evloop/datagram"
+	"github.com/evloop/evloop/internal/fdtest"
 	"github.com/evloop/evloop/loop"
 	"github.com/evloop/evloop/task"
 	"golang.org/x/sys/unix"
@@ -26,27 +25,6 @@ func newLoop(t *testing.T) *loop.Loop {
 	}
 	t.Cleanup(func() { l.Close() })
 	return l
-}
-
-func openFds(t *testing.T) int {
-	t.Helper()
-	entries, err := os.ReadDir("/proc/self/fd")
-	if err != nil {
-		t.Skipf("cannot count descriptors: %v", err)
-	}
-	return len(entries)
-}
-
-// fdsAtMost returns the number of open descriptors once it is at most max,
-// or after a bounded wait: descriptors closed by client goroutines may
-// still be closing when a test counts.
-func fdsAtMost(t *testing.T, max int) int {
-	t.Helper()
-	n := openFds(t)
-	for deadline := time.Now().Add(5 * time.Second); n > max && time.Now().Before(deadline); n = openFds(t) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	return n
 }
 
 func run[T any](t *testing.T, l *loop.Loop, body func(co *task.Co) (T, error)) (T, error) {
@@ -71,7 +49,7 @@ func TestTaskEcho(t *testing.T) {
 	for _, c := range []struct{ network, address string }{{"udp4", "127.0.0.1:0"}, {"udp6", "[::1]:0"}, {"udp", "127.0.0.1:0"}} {
 		t.Run(c.network, func(t *testing.T) {
 			l := newLoop(t)
-			before := openFds(t)
+			before := fdtest.Open(t)
 			srv, err := datagram.Listen(l, c.network, c.address)
 			if err != nil {
 				if c.network == "udp6" {
@@ -132,7 +110,7 @@ func TestTaskEcho(t *testing.T) {
 			}
 			srv.Close()
 			cli.Close()
-			if got := fdsAtMost(t, before); got > before {
+			if got := fdtest.AtMost(t, before); got > before {
 				t.Errorf("descriptors open = %d; want at most %d", got, before)
 			}
 		})
@@ -219,7 +197,7 @@ func TestCloseWakesReader(t *testing.T) {
 
 func TestBadInput(t *testing.T) {
 	l := newLoop(t)
-	before := openFds(t)
+	before := fdtest.Open(t)
 	closed, _ := loop.New(nil)
 	closed.Close()
 	isAddrErr := func(err error) bool { _, ok := errors.AsType[*net.AddrError](err); return ok }
@@ -260,7 +238,7 @@ func TestBadInput(t *testing.T) {
 	if _, err := datagram.Serve(v4, nil); !errors.Is(err, api.ErrNilCallback) {
 		t.Errorf("Serve(c, nil) = %v; want api.ErrNilCallback", err)
 	}
-	if got := fdsAtMost(t, before+1); got > before+1 {
+	if got := fdtest.AtMost(t, before+1); got > before+1 {
 		t.Errorf("descriptors open = %d; want at most %d", got, before+1)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/evloop/evloop/datagram"
+	"github.com/evloop/evloop/internal/fdtest"
 	"github.com/evloop/evloop/loop"
 	"golang.org/x/sys/unix"
 )
@@ -55,7 +56,7 @@ func runUntil(t *testing.T, l *loop.Loop, done func() bool) {
 // with ConnectionLost(nil) and closes the socket.
 func TestServeEcho(t *testing.T) {
 	l := newLoop(t)
-	before := openFds(t)
+	before := fdtest.Open(t)
 	c, err := datagram.Listen(l, "udp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -102,7 +103,7 @@ func TestServeEcho(t *testing.T) {
 	if p.lost[0] != nil {
 		t.Errorf("ConnectionLost after Close = %v; want nil", p.lost[0])
 	}
-	if got := fdsAtMost(t, before); got > before { // descriptors of earlier tests may close meanwhile
+	if got := fdtest.AtMost(t, before); got > before { // descriptors of earlier tests may close meanwhile
 		t.Errorf("descriptors open = %d; want at most %d", got, before)
 	}
 }

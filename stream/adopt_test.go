@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/evloop/evloop/api"
+	"github.com/evloop/evloop/internal/fdtest"
 	"github.com/evloop/evloop/loop"
 	"github.com/evloop/evloop/stream"
 	"github.com/evloop/evloop/task"
@@ -129,7 +130,7 @@ func TestAdoptConn(t *testing.T) {
 
 func TestAdoptRefuses(t *testing.T) {
 	l := newLoop(t)
-	before := openFds(t)
+	before := fdtest.Open(t)
 	file, err := os.Create(filepath.Join(t.TempDir(), "f"))
 	if err != nil {
 		t.Fatal(err)
@@ -168,7 +169,7 @@ func TestAdoptRefuses(t *testing.T) {
 			t.Errorf("%s = %v; want an error matching %v", c.name, err, c.want)
 		}
 	}
-	if got, want := fdsAtMost(t, before+4), before+4; got > want { // file, udp, nl, nc
+	if got, want := fdtest.AtMost(t, before+4), before+4; got > want { // file, udp, nl, nc
 		t.Errorf("descriptors open = %d; want at most %d: a refused adoption leaked one", got, want)
 	}
 }

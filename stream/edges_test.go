@@ -10,30 +10,10 @@ import (
 	"time"
 
 	"github.com/evloop/evloop/api"
+	"github.com/evloop/evloop/internal/fdtest"
 	"github.com/evloop/evloop/loop"
 	"github.com/evloop/evloop/stream"
 )
-
-func openFds(t *testing.T) int {
-	t.Helper()
-	entries, err := os.ReadDir("/proc/self/fd")
-	if err != nil {
-		t.Skipf("cannot count descriptors: %v", err)
-	}
-	return len(entries)
-}
-
-// fdsAtMost returns the number of open descriptors once it is at most max,
-// or after a bounded wait: descriptors closed by client goroutines may
-// still be closing when a test counts.
-func fdsAtMost(t *testing.T, max int) int {
-	t.Helper()
-	n := openFds(t)
-	for deadline := time.Now().Add(5 * time.Second); n > max && time.Now().Before(deadline); n = openFds(t) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	return n
-}
 
 func TestBadArguments(t *testing.T) {
 	l := newLoop(t)
@@ -62,11 +42,11 @@ func TestBadArguments(t *testing.T) {
 		t.Fatal(err)
 	}
 	closed.Close()
-	before := openFds(t)
+	before := fdtest.Open(t)
 	if _, err := stream.Listen(closed, "tcp", "127.0.0.1:0"); !errors.Is(err, api.ErrClosed) {
 		t.Errorf("Listen on a closed loop = %v; want api.ErrClosed", err)
 	}
-	if after := openFds(t); after != before {
+	if after := fdtest.Open(t); after != before {
 		t.Errorf("Listen on a closed loop: %d descriptors open before, %d after; want no socket opened", before, after)
 	}
 }
@@ -109,7 +89,7 @@ func TestProtocolPanics(t *testing.T) {
 			if err := stream.Serve(ln, func() stream.Protocol { return &panicky{where: where, lost: &lost} }); err != nil {
 				t.Fatal(err)
 			}
-			before := openFds(t)
+			before := fdtest.Open(t)
 			const clients = 100
 			closedByServer := make(chan error, clients)
 			go func() {
@@ -152,7 +132,7 @@ func TestProtocolPanics(t *testing.T) {
 			if !errors.As(lost[0], &pe) || pe.Value != where {
 				t.Errorf("ConnectionLost(%v); want a *stream.PanicError with the panic value", lost[0])
 			}
-			if after := fdsAtMost(t, before); after > before {
+			if after := fdtest.AtMost(t, before); after > before {
 				t.Errorf("%d descriptors open before %d panicking connections, %d after; want none leaked", before, clients, after)
 			}
 		})

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/evloop/evloop/internal/fdtest"
 	"github.com/evloop/evloop/internal/selfsigned"
 	"github.com/evloop/evloop/loop"
 	"github.com/evloop/evloop/stream"
@@ -31,7 +32,7 @@ func spawn[T any](t *testing.T, l *loop.Loop, body func(co *task.Co) (T, error))
 // the task accepting on it, with net.ErrClosed, as package net does.
 func TestCloseWakesWaiters(t *testing.T) {
 	l := newLoop(t)
-	before := openFds(t)
+	before := fdtest.Open(t)
 	ln, err := stream.Listen(l, "tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -84,7 +85,7 @@ func TestCloseWakesWaiters(t *testing.T) {
 		t.Errorf("Accept suspended when the listener was closed = %v; want net.ErrClosed", acceptErr)
 	}
 	client.Close()
-	if got := fdsAtMost(t, before); got > before { // descriptors of earlier tests may close meanwhile
+	if got := fdtest.AtMost(t, before); got > before { // descriptors of earlier tests may close meanwhile
 		t.Errorf("descriptors open = %d; want at most %d", got, before)
 	}
 }
@@ -163,7 +164,7 @@ func TestTLS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fds, goroutines := openFds(t), runtime.NumGoroutine()
+	fds, goroutines := fdtest.Open(t), runtime.NumGoroutine()
 	l := newLoop(t)
 	ln, err := stream.Listen(l, "tcp", "127.0.0.1:0")
 	if err != nil {
@@ -247,7 +248,7 @@ func TestTLS(t *testing.T) {
 		}
 	}
 	l.Close()
-	if got := fdsAtMost(t, fds); got > fds {
+	if got := fdtest.AtMost(t, fds); got > fds {
 		t.Errorf("descriptors open after Close = %d; want at most %d", got, fds)
 	}
 	// The client goroutines have sent their results; give them time to end.

@@ -8,6 +8,7 @@ import (
 	"net"
 	"testing"
 
+	"github.com/evloop/evloop/internal/fdtest"
 	"github.com/evloop/evloop/stream"
 	"github.com/evloop/evloop/task"
 	"golang.org/x/sys/unix"
@@ -40,7 +41,7 @@ func (*rude) ShutdownStarted() {}
 // ends is closed and counted; the listener refuses new connections.
 func TestShutdownCallbacks(t *testing.T) {
 	l := newLoop(t)
-	before := openFds(t)
+	before := fdtest.Open(t)
 	ln, err := stream.Listen(l, "tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -119,7 +120,7 @@ func TestShutdownCallbacks(t *testing.T) {
 	for _, c := range clients {
 		c.Close()
 	}
-	if got := fdsAtMost(t, before); got > before { // descriptors of earlier tests may close meanwhile
+	if got := fdtest.AtMost(t, before); got > before { // descriptors of earlier tests may close meanwhile
 		t.Errorf("descriptors open = %d; want at most %d", got, before)
 	}
 }
