@@ -106,20 +106,50 @@ func (h *Heap) Min() (int64, bool) {
 	return h.keys[0].when, true
 }
 
-// PopDue removes and returns the earliest timer if its deadline is <= now.
-func (h *Heap) PopDue(now int64) *api.Timer {
-	if len(h.keys) == 0 || h.keys[0].when > now {
-		return nil
+// batch is how many due timers Expire takes out before it hands them over.
+const batch = 32
+
+// Expire removes every timer whose deadline is <= now and calls fn with
+// each, in heap order, and returns how many. It works in batches: first it
+// pops up to a batch of entries, which touches only the dense arrays, then
+// it resolves their timers, then it calls fn. Popping one timer and
+// handing it over before the next pop has each sift wait behind the cache
+// misses of the timer and of what fn touches; in a batch, the sifts run
+// back to back and the misses overlap. fn must not call the heap's
+// methods, as [api.TimerQueue.Expire] says.
+func (h *Heap) Expire(now int64, fn func(*api.Timer)) int {
+	var ids [batch]int32
+	n := 0
+	for {
+		k := 0
+		for ; k < batch && len(h.keys) > 0 && h.keys[0].when <= now; k++ {
+			ids[k] = h.keys[0].id
+			h.removeKey(0)
+		}
+		var due [batch]*api.Timer
+		for j, id := range ids[:k] {
+			due[j] = h.release(id)
+		}
+		for _, t := range due[:k] {
+			fn(t)
+		}
+		n += k
+		if k < batch {
+			return n
+		}
 	}
-	t := h.timers[h.keys[0].id]
-	h.removeAt(0)
-	return t
 }
 
-// removeAt takes out the key at i by moving the last key into its place
-// and restoring the heap around it.
+// removeAt takes out the key at i and frees its id.
 func (h *Heap) removeAt(i int) {
 	id := h.keys[i].id
+	h.removeKey(i)
+	h.release(id)
+}
+
+// removeKey takes out the key at i by moving the last key into its place
+// and restoring the heap around it. Its timer stays filed under its id.
+func (h *Heap) removeKey(i int) {
 	last := len(h.keys) - 1
 	moved := h.keys[last]
 	h.keys = h.keys[:last]
@@ -132,9 +162,15 @@ func (h *Heap) removeAt(i int) {
 			h.down(i)
 		}
 	}
-	h.timers[id].Q.Pos = 0
+}
+
+// release frees id, whose key is out of the heap, and returns its timer.
+func (h *Heap) release(id int32) *api.Timer {
+	t := h.timers[id]
+	t.Q.Pos = 0
 	h.timers[id] = nil // drop the pointer for the collector
 	h.free = append(h.free, id)
+	return t
 }
 
 func (h *Heap) up(i int) {

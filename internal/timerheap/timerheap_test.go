@@ -45,8 +45,7 @@ func TestBurstsReuseArrays(t *testing.T) {
 			ts[i].Q.When, ts[i].Q.Seq = int64(i*7919%10_007), uint64(i)
 			q.Push(&ts[i])
 		}
-		for q.PopDue(1<<62) != nil {
-		}
+		q.Expire(1<<62, func(*api.Timer) {})
 	}
 	round()
 	if n := testing.AllocsPerRun(5, round); n != 0 {
@@ -102,9 +101,8 @@ func TestInvariants(t *testing.T) {
 	check("after fixes")
 	q.Trim()
 	check("after a trim")
-	for q.PopDue(50) != nil {
-	}
-	check("after popping the due")
+	q.Expire(50, func(*api.Timer) {})
+	check("after expiring the due")
 	if w, ok := q.Min(); ok && w <= 50 {
 		t.Errorf("Min() = %d after popping everything due at 50", w)
 	}
@@ -125,5 +123,47 @@ func TestHoldsOnlyItsOwn(t *testing.T) {
 	a.Trim()
 	if !a.Remove(&ta) || a.Holds(&ta) {
 		t.Error("Remove of a heap's own timer after Trim failed, or left it held")
+	}
+}
+
+// Expire hands over every due timer, across several batches and a
+// partial one, in (when, Seq) order, each already out of the heap, and
+// leaves the rest in place.
+func TestExpireInBatches(t *testing.T) {
+	var q Heap
+	const n, now = 3*batch + 40, batch + 2
+	want := 2 * (now + 1) // two timers to each deadline up to now
+	ts := make([]api.Timer, n)
+	for i := range ts {
+		// Deadlines in a scrambled order, two timers to a deadline.
+		ts[i].Q.When, ts[i].Q.Seq = int64(i*7%n/2), uint64(i)
+		q.Push(&ts[i])
+	}
+	var got []*api.Timer
+	count := q.Expire(now, func(tm *api.Timer) {
+		if tm.Q.Pos != 0 || q.Holds(tm) {
+			t.Errorf("Expire handed over a timer (When %d) still in the heap", tm.Q.When)
+		}
+		got = append(got, tm)
+	})
+	if count != len(got) || count != want {
+		t.Fatalf("Expire(%d) = %d, handing over %d timers; want %d", now, count, len(got), want)
+	}
+	for i := 1; i < len(got); i++ {
+		a, b := got[i-1], got[i]
+		if a.Q.When > b.Q.When || a.Q.When == b.Q.When && a.Q.Seq > b.Q.Seq {
+			t.Fatalf("Expire handed over (%d, %d) after (%d, %d)", b.Q.When, b.Q.Seq, a.Q.When, a.Q.Seq)
+		}
+	}
+	if q.Len() != n-count {
+		t.Errorf("Len() = %d after Expire; want %d", q.Len(), n-count)
+	}
+	if w, ok := q.Min(); !ok || w != now+1 {
+		t.Errorf("Min() = %d, %v after Expire; want %d, true", w, ok, now+1)
+	}
+	for i := range ts {
+		if ts[i].Q.When > now && !q.Remove(&ts[i]) {
+			t.Errorf("Remove(a timer due later) = false; want true")
+		}
 	}
 }

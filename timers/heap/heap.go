@@ -60,10 +60,5 @@ func (q *Queue) NextDeadline() (int64, bool) { return q.h.Min() }
 
 // Expire implements [api.TimerQueue].
 func (q *Queue) Expire(now int64, fn func(*api.Timer)) int {
-	n := 0
-	for t := q.h.PopDue(now); t != nil; t = q.h.PopDue(now) {
-		fn(t)
-		n++
-	}
-	return n
+	return q.h.Expire(now, fn)
 }

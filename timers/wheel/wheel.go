@@ -363,11 +363,7 @@ func (q *Queue) Expire(now int64, fn func(*api.Timer)) int {
 	if tk > q.cur {
 		q.advance(tk)
 	}
-	n := 0
-	for t := q.due.PopDue(now); t != nil; t = q.due.PopDue(now) {
-		fn(t)
-		n++
-	}
+	n := q.due.Expire(now, fn)
 	q.pace() // after what is due is handed over
 	return n
 }
