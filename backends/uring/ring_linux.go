@@ -12,8 +12,8 @@ import (
 
 // The parts of linux/io_uring.h this package uses.
 const (
-	opPollAdd    = 6
-	opPollRemove = 7
+	opPollAdd     = 6
+	opAsyncCancel = 14
 
 	pollAddMulti = 1 << 0 // IORING_POLL_ADD_MULTI, in the SQE's len
 

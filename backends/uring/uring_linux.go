@@ -15,7 +15,7 @@
 //   - A one-shot registration is a single-shot poll that Modify arms again.
 //
 // Register, Modify and Unregister only queue requests (a poll, or a
-// cancellation by user_data, IORING_OP_POLL_REMOVE); Select submits them
+// cancellation by user_data, IORING_OP_ASYNC_CANCEL); Select submits them
 // all in the io_uring_enter call that waits, so a loop iteration makes one
 // system call whatever it changed. Each request's user_data carries the
 // descriptor and a token of the arming, and a completion whose token is not
@@ -118,12 +118,19 @@ func (s *selector) arm(fd int, r *backend.Reg, in api.Interest) {
 
 // cancel queues the cancellation of r's current request. One that has
 // completed already makes the cancellation fail (ENOENT), harmlessly.
+// It is IORING_OP_ASYNC_CANCEL, not IORING_OP_POLL_REMOVE: a poll whose
+// wake-up is still task work of the thread that armed it makes
+// POLL_REMOVE fail (EALREADY) and leaves the request armed; when that
+// task work finds nothing ready (the loop, moved to another thread, has
+// read the data through a new arming), the poll waits on, holding the
+// socket open after close. ASYNC_CANCEL marks the request cancelled
+// whatever it is doing.
 func (s *selector) cancel(fd int, r backend.Reg) {
 	if r.Slot == 0 {
 		return // nothing in flight
 	}
 	e := s.queue()
-	e.opcode, e.fd = opPollRemove, -1
+	e.opcode, e.fd = opAsyncCancel, -1
 	e.addr = userData(fd, uint32(r.Slot))
 	e.userData = cancelTag
 }
