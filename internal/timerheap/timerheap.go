@@ -110,28 +110,36 @@ func (h *Heap) Min() (int64, bool) {
 const batch = 32
 
 // Expire removes every timer whose deadline is <= now and calls fn with
-// each, in heap order, and returns how many. It works in batches: first it
-// pops up to a batch of entries, which touches only the dense arrays, then
-// it resolves their timers, then it calls fn. Popping one timer and
-// handing it over before the next pop has each sift wait behind the cache
-// misses of the timer and of what fn touches; in a batch, the sifts run
-// back to back and the misses overlap. fn must not call the heap's
-// methods, as [api.TimerQueue.Expire] says.
-func (h *Heap) Expire(now int64, fn func(*api.Timer)) int {
+// each, in (when, Seq) order, and returns how many. It works in batches:
+// first it pops up to a batch of entries, which touches only the dense
+// arrays, then it resolves their timers, then it calls fn. Popping one
+// timer and handing it over before the next pop has each sift wait behind
+// the cache misses of the timer and of what fn touches; in a batch, the
+// sifts run back to back and the misses overlap. fn must not call the
+// heap's methods, as [api.TimerQueue.Expire] says. If fn panics, the
+// timers of its batch it has not been given go back into the heap, so
+// that none is lost.
+func (h *Heap) Expire(now int64, fn func(*api.Timer)) (n int) {
 	var ids [batch]int32
-	n := 0
+	var due [batch]*api.Timer
+	k, next := 0, 0
+	defer func() {
+		for _, t := range due[next:k] { // only after a panic in fn
+			h.Push(t)
+		}
+	}()
 	for {
-		k := 0
+		k, next = 0, 0
 		for ; k < batch && len(h.keys) > 0 && h.keys[0].when <= now; k++ {
 			ids[k] = h.keys[0].id
 			h.removeKey(0)
 		}
-		var due [batch]*api.Timer
 		for j, id := range ids[:k] {
 			due[j] = h.release(id)
 		}
-		for _, t := range due[:k] {
-			fn(t)
+		for next < k {
+			next++
+			fn(due[next-1])
 		}
 		n += k
 		if k < batch {

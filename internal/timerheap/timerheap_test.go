@@ -167,3 +167,28 @@ func TestExpireInBatches(t *testing.T) {
 		}
 	}
 }
+
+// A panic in fn loses no timer: those of its batch fn was not given stay
+// queued, in their order, for the next Expire.
+func TestExpireSurvivesAPanic(t *testing.T) {
+	var q Heap
+	ts := make([]api.Timer, 40)
+	for i := range ts {
+		ts[i].Q.When, ts[i].Q.Seq = int64(i), uint64(i)
+		q.Push(&ts[i])
+	}
+	func() {
+		defer func() { recover() }()
+		q.Expire(100, func(*api.Timer) { panic("callback") })
+	}()
+	var got []int64
+	q.Expire(100, func(tm *api.Timer) { got = append(got, tm.Q.When) })
+	if len(got) != len(ts)-1 {
+		t.Fatalf("after a panic on the first timer, Expire(100) handed over %d timers; want %d", len(got), len(ts)-1)
+	}
+	for i, w := range got {
+		if w != int64(i+1) {
+			t.Fatalf("after a panic, Expire handed over deadline %d at %d; want %d", w, i, i+1)
+		}
+	}
+}
