@@ -26,8 +26,9 @@ type TimerLink struct {
 	// When is the deadline the queue filed the timer under, so that a
 	// queue can find it again after the caller has changed Deadline.
 	When int64
-	// Pos is the queue's position of the timer plus one (a heap index, a
-	// wheel slot, 1 for "present"); 0 means not queued.
+	// Pos is the queue's position of the timer, in a form of its own (a
+	// heap index, a wheel slot, 1 for "present"), never 0 while queued;
+	// 0 means not queued.
 	Pos int
 	// Next and Prev link the timer into a queue's intrusive lists.
 	Next, Prev *Timer

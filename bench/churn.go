@@ -7,6 +7,7 @@ import (
 
 	"github.com/evloop/evloop/api"
 	"github.com/evloop/evloop/timers"
+	"github.com/evloop/evloop/timers/heap"
 )
 
 // W2a's deadlines are uniform in [now+1s, now+60s], so none fires while
@@ -20,6 +21,27 @@ const (
 // arms it again with a fresh random deadline, as a connection resetting
 // its idle timeout does.
 func Churn(b *testing.B, q api.TimerQueue, n int) {
+	rng := rand.New(rand.NewPCG(1, uint64(n)))
+	ts := make([]api.Timer, n)
+	for i := range ts {
+		ts[i].Deadline = churnMin + rng.Int64N(churnSpan)
+		q.Push(&ts[i])
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		t := &ts[rng.IntN(n)]
+		q.Remove(t)
+		t.Deadline = churnMin + rng.Int64N(churnSpan)
+		q.Push(t)
+	}
+}
+
+// ChurnHeapDirect is Churn on the heap called through its own type
+// rather than api.TimerQueue, as the compiler can then inline it: the
+// difference is what the interface costs.
+func ChurnHeapDirect(b *testing.B, n int) {
+	q := heap.New()
 	rng := rand.New(rand.NewPCG(1, uint64(n)))
 	ts := make([]api.Timer, n)
 	for i := range ts {
@@ -143,8 +165,9 @@ type ChurnImpl struct {
 	Run  func(b *testing.B, timers int)
 }
 
-// ChurnImpls lists W2a's implementations: every timer queue, the Go
-// runtime's timers and the floor.
+// ChurnImpls lists W2a's implementations: every timer queue, the heap
+// without the interface, the Go runtime's timers, the floor and libev's
+// heap.
 func ChurnImpls() []ChurnImpl {
 	var impls []ChurnImpl
 	for _, name := range timers.Names() {
@@ -156,5 +179,9 @@ func ChurnImpls() []ChurnImpl {
 			Churn(b, q, n)
 		}})
 	}
-	return append(impls, ChurnImpl{"runtime-timers", ChurnRuntime}, ChurnImpl{"raw-heap", ChurnRawHeap})
+	return append(impls,
+		ChurnImpl{"heap-direct", ChurnHeapDirect},
+		ChurnImpl{"runtime-timers", ChurnRuntime},
+		ChurnImpl{"raw-heap", ChurnRawHeap},
+		ChurnImpl{"libev-heap", ChurnLibevHeap})
 }

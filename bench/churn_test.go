@@ -49,3 +49,34 @@ func TestRawHeap(t *testing.T) {
 		}
 	}
 }
+
+// TestLibevHeap checks the port of libev's heap the same way, and that
+// every watcher knows its index.
+func TestLibevHeap(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	const n = 500
+	h := newLibevHeap(n)
+	ws := make([]evTimer, n)
+	for i := range ws {
+		ws[i].at = rng.Int64N(1000)
+		h.start(&ws[i])
+	}
+	for range 5000 {
+		w := &ws[rng.IntN(n)]
+		h.stop(w)
+		w.at = rng.Int64N(1000)
+		h.start(w)
+	}
+	if got := len(h.heap) - libevHeap0; got != n {
+		t.Fatalf("heap holds %d watchers; want %d", got, n)
+	}
+	for k := libevHeap0; k < len(h.heap); k++ {
+		e := h.heap[k]
+		if int(e.w.active) != k || e.at != e.w.at {
+			t.Fatalf("entry %d: watcher at index %d, cached deadline %d; want index %d, deadline %d", k, e.w.active, e.at, k, e.w.at)
+		}
+		if k > libevHeap0 && h.heap[libevParent(k)].at > e.at {
+			t.Fatalf("entry %d (deadline %d) is earlier than its parent (%d)", k, e.at, h.heap[libevParent(k)].at)
+		}
+	}
+}

@@ -5,71 +5,80 @@
 //
 // # Layout
 //
-// The heap itself is an array of 16-byte (when, id) entries, four
-// siblings to a cache line. Each queued timer has a small id, which its
-// Q.Pos carries (plus one) from Push to removal; beside the entries,
-// pos[id] says where a timer's entry is and timers[id] which timer it is,
-// so a move writes two dense arrays and never the timer itself, and
-// Remove is O(log n) without a search. That is libev's 4-heap of (at,
-// watcher) with the position kept aside. Ties, two timers due at the same
+// This is libev's 4-heap. The heap is an array of 16-byte (when, timer)
+// entries: the deadline is cached beside the pointer, so comparisons
+// never leave the array. The root is at index heap0 = 3, not 0, so that
+// the four children of an entry, at 4(i-3)+4 to 4(i-3)+7, fill one
+// 64-byte cache line (the array's large allocations are page-aligned)
+// instead of straddling two. Each timer's Q.Pos is its entry's index
+// (never 0, which means "not queued"), written on every move, so Remove finds
+// its entry without a search, and checks that the entry points back at
+// the timer (a timer of another heap may carry the same Pos) in the cache
+// line it has to read anyway. Ties, two timers due at the same
 // nanosecond, are broken by the timers' Q.Seq: the contract's push order,
 // read through the timers only when deadlines are equal.
 //
-// The arrays keep their size after a burst drains: a queue that fills
-// and empties every round does not reallocate every round. Trim gives the
+// An earlier layout kept ids in the entries, with positions and timers in
+// arrays beside them so that moves never wrote through a timer; every
+// Remove then waited on three dependent misses (the timer's id, the
+// timers array, the positions) before reaching its entry, where this one
+// waits on one. Writing Pos into the timers that move costs stores, which
+// do not stall. W2a measured the difference (the README has the table).
+//
+// The array keeps its size after a burst drains: a queue that fills and
+// empties every round does not reallocate every round. Trim gives the
 // memory back; the loop calls it every few seconds of its clock.
 package timerheap
 
 import "github.com/evloop/evloop/api"
 
-const arity = 4
+const (
+	arity = 4
+	heap0 = arity - 1 // the root's index
+)
 
-// An entry is a timer's place in the heap: its deadline and its id.
+// parent returns the index of the parent of the entry at i > heap0.
+func parent(i int) int { return (i-heap0-1)/arity + heap0 }
+
+// child returns the index of the first child of the entry at i.
+func child(i int) int { return arity*(i-heap0) + heap0 + 1 }
+
+// An entry is a timer's place in the heap, its deadline cached.
 type entry struct {
 	when int64
-	id   int32
+	t    *api.Timer
 }
 
 // before orders entries by deadline, then by the order of the pushes.
-func (h *Heap) before(a, b entry) bool {
-	return a.when < b.when || a.when == b.when && h.timers[a.id].Q.Seq < h.timers[b.id].Q.Seq
+func before(a, b entry) bool {
+	return a.when < b.when || a.when == b.when && a.t.Q.Seq < b.t.Q.Seq
 }
 
 // Heap is a 4-ary min-heap of timers. The zero value is empty.
 type Heap struct {
-	keys   []entry
-	pos    []int32      // pos[id] is the index of timer id's entry
-	timers []*api.Timer // timers[id]; nil for a free id
-	free   []int32      // ids not in use
+	keys []entry // keys[:heap0] are unused
 }
 
-// minTrim is the capacity below which Trim leaves the arrays alone.
+// minTrim is the capacity below which Trim leaves the array alone.
 const minTrim = 1024
 
 // Len returns the number of timers in the heap.
-func (h *Heap) Len() int { return len(h.keys) }
+func (h *Heap) Len() int { return max(len(h.keys)-heap0, 0) }
 
 // Push adds t, which must not be in the heap, under t.Q.When and t.Q.Seq.
 func (h *Heap) Push(t *api.Timer) {
-	var id int32
-	if n := len(h.free); n > 0 {
-		id, h.free = h.free[n-1], h.free[:n-1]
-	} else {
-		id = int32(len(h.timers))
-		h.timers = append(h.timers, nil)
-		h.pos = append(h.pos, 0)
+	if h.keys == nil {
+		h.keys = make([]entry, heap0, minTrim/4)
 	}
-	h.timers[id] = t
-	t.Q.Pos = int(id) + 1
-	h.keys = append(h.keys, entry{t.Q.When, id})
+	h.keys = append(h.keys, entry{t.Q.When, t})
 	h.up(len(h.keys) - 1)
 }
 
-// Holds reports whether t is in this heap. The check on the id guards
+// Holds reports whether t is in this heap. The check on the entry guards
 // against a timer held elsewhere whose position happens to be in range.
 func (h *Heap) Holds(t *api.Timer) bool {
-	id := t.Q.Pos - 1
-	return id >= 0 && id < len(h.timers) && h.timers[id] == t
+	i := t.Q.Pos
+	return i >= heap0 && i < len(h.keys) && h.keys[i].t == t
 }
 
 // Fix moves t, which is in the heap, to its new t.Q.When and t.Q.Seq: a
@@ -77,8 +86,7 @@ func (h *Heap) Holds(t *api.Timer) bool {
 func (h *Heap) Fix(t *api.Timer) {
 	// The timer's Seq is already its new one, which is later than every
 	// other's: only the deadline can move it up.
-	id := int32(t.Q.Pos - 1)
-	i := int(h.pos[id])
+	i := t.Q.Pos
 	old := h.keys[i].when
 	h.keys[i].when = t.Q.When
 	if t.Q.When < old {
@@ -93,17 +101,18 @@ func (h *Heap) Remove(t *api.Timer) bool {
 	if !h.Holds(t) {
 		return false
 	}
-	h.removeAt(int(h.pos[t.Q.Pos-1]))
+	h.removeAt(t.Q.Pos)
+	t.Q.Pos = 0
 	return true
 }
 
 // Min returns the earliest timer's deadline, and false if the heap is
 // empty.
 func (h *Heap) Min() (int64, bool) {
-	if len(h.keys) == 0 {
+	if len(h.keys) <= heap0 {
 		return 0, false
 	}
-	return h.keys[0].when, true
+	return h.keys[heap0].when, true
 }
 
 // batch is how many due timers Expire takes out before it hands them over.
@@ -111,16 +120,14 @@ const batch = 32
 
 // Expire removes every timer whose deadline is <= now and calls fn with
 // each, in (when, Seq) order, and returns how many. It works in batches:
-// first it pops up to a batch of entries, which touches only the dense
-// arrays, then it resolves their timers, then it calls fn. Popping one
-// timer and handing it over before the next pop has each sift wait behind
-// the cache misses of the timer and of what fn touches; in a batch, the
-// sifts run back to back and the misses overlap. fn must not call the
-// heap's methods, as [api.TimerQueue.Expire] says. If fn panics, the
-// timers of its batch it has not been given go back into the heap, so
-// that none is lost.
+// first it pops up to a batch of entries, then it calls fn with each.
+// Popping one timer and handing it over before the next pop has each sift
+// wait behind the cache misses of what fn touches; in a batch, the sifts
+// run back to back and the misses overlap. fn must not call the heap's
+// methods, as [api.TimerQueue.Expire] says. If fn panics, the timers of
+// its batch it has not been given go back into the heap, so that none is
+// lost.
 func (h *Heap) Expire(now int64, fn func(*api.Timer)) (n int) {
-	var ids [batch]int32
 	var due [batch]*api.Timer
 	k, next := 0, 0
 	defer func() {
@@ -130,12 +137,11 @@ func (h *Heap) Expire(now int64, fn func(*api.Timer)) (n int) {
 	}()
 	for {
 		k, next = 0, 0
-		for ; k < batch && len(h.keys) > 0 && h.keys[0].when <= now; k++ {
-			ids[k] = h.keys[0].id
-			h.removeKey(0)
-		}
-		for j, id := range ids[:k] {
-			due[j] = h.release(id)
+		for ; k < batch && len(h.keys) > heap0 && h.keys[heap0].when <= now; k++ {
+			t := h.keys[heap0].t
+			h.removeAt(heap0)
+			t.Q.Pos = 0
+			due[k] = t
 		}
 		for next < k {
 			next++
@@ -148,23 +154,17 @@ func (h *Heap) Expire(now int64, fn func(*api.Timer)) (n int) {
 	}
 }
 
-// removeAt takes out the key at i and frees its id.
+// removeAt takes out the entry at i by moving the last entry into its
+// place and restoring the heap around it. It leaves the Pos of the
+// removed timer to the caller.
 func (h *Heap) removeAt(i int) {
-	id := h.keys[i].id
-	h.removeKey(i)
-	h.release(id)
-}
-
-// removeKey takes out the key at i by moving the last key into its place
-// and restoring the heap around it. Its timer stays filed under its id.
-func (h *Heap) removeKey(i int) {
 	last := len(h.keys) - 1
 	moved := h.keys[last]
+	h.keys[last] = entry{} // drop the pointer for the collector
 	h.keys = h.keys[:last]
 	if i < last {
 		h.keys[i] = moved
-		h.pos[moved.id] = int32(i)
-		if i > 0 && h.before(moved, h.keys[(i-1)/arity]) {
+		if i > heap0 && before(moved, h.keys[parent(i)]) {
 			h.up(i)
 		} else {
 			h.down(i)
@@ -172,71 +172,54 @@ func (h *Heap) removeKey(i int) {
 	}
 }
 
-// release frees id, whose key is out of the heap, and returns its timer.
-func (h *Heap) release(id int32) *api.Timer {
-	t := h.timers[id]
-	t.Q.Pos = 0
-	h.timers[id] = nil // drop the pointer for the collector
-	h.free = append(h.free, id)
-	return t
-}
-
 func (h *Heap) up(i int) {
 	e := h.keys[i]
-	for i > 0 {
-		p := (i - 1) / arity
-		if !h.before(e, h.keys[p]) {
+	for i > heap0 {
+		p := parent(i)
+		if !before(e, h.keys[p]) {
 			break
 		}
 		h.keys[i] = h.keys[p]
-		h.pos[h.keys[i].id] = int32(i)
+		h.keys[i].t.Q.Pos = i
 		i = p
 	}
 	h.keys[i] = e
-	h.pos[e.id] = int32(i)
+	e.t.Q.Pos = i
 }
 
 func (h *Heap) down(i int) {
 	e := h.keys[i]
 	n := len(h.keys)
 	for {
-		c := i*arity + 1
+		c := child(i)
 		if c >= n {
 			break
 		}
 		best := c
 		for j := c + 1; j < c+arity && j < n; j++ {
-			if h.before(h.keys[j], h.keys[best]) {
+			if before(h.keys[j], h.keys[best]) {
 				best = j
 			}
 		}
-		if !h.before(h.keys[best], e) {
+		if !before(h.keys[best], e) {
 			break
 		}
 		h.keys[i] = h.keys[best]
-		h.pos[h.keys[i].id] = int32(i)
+		h.keys[i].t.Q.Pos = i
 		i = best
 	}
 	h.keys[i] = e
-	h.pos[e.id] = int32(i)
+	e.t.Q.Pos = i
 }
 
 // Trim gives back what a burst left: once the heap holds under a quarter
-// of its capacity, its arrays are made anew at twice its size and the ids
-// are numbered afresh (every queued timer's Q.Pos changes).
+// of its capacity, its array is made anew at twice its size.
 func (h *Heap) Trim() {
 	n := len(h.keys)
-	if c := max(cap(h.keys), cap(h.timers)); c <= minTrim || n >= c/4 {
+	if c := cap(h.keys); c <= minTrim || n >= c/4 {
 		return
 	}
-	size := max(2*n, minTrim/4)
-	keys := make([]entry, n, size)
-	pos := make([]int32, n, size)
-	timers := make([]*api.Timer, n, size)
-	for i, e := range h.keys {
-		t := h.timers[e.id]
-		keys[i], timers[i], pos[i] = entry{e.when, int32(i)}, t, int32(i)
-		t.Q.Pos = i + 1
-	}
-	*h = Heap{keys: keys, pos: pos, timers: timers}
+	keys := make([]entry, n, max(2*n, minTrim/4))
+	copy(keys, h.keys)
+	h.keys = keys
 }

@@ -22,7 +22,7 @@ func TestTrimAfterBurst(t *testing.T) {
 		}
 	}
 	q.Trim()
-	if c := max(cap(q.keys), cap(q.pos), cap(q.timers), cap(q.free)); c > minTrim {
+	if c := cap(q.keys); c > minTrim {
 		t.Errorf("capacity %d after draining to 10 and Trim (it grew to %d); want at most %d", c, grown, minTrim)
 	}
 	for i := range ts[:10] {
@@ -53,22 +53,19 @@ func TestBurstsReuseArrays(t *testing.T) {
 	}
 }
 
-// The heap property, and the ids and positions, must hold after every
-// kind of change.
+// The heap property, the cached deadlines and the timers' positions must
+// hold after every kind of change.
 func TestInvariants(t *testing.T) {
 	var q Heap
 	ts := make([]api.Timer, 300)
 	check := func(when string) {
 		t.Helper()
-		for i := range q.keys {
-			id := q.keys[i].id
-			if q.pos[id] != int32(i) {
-				t.Fatalf("%s: key %d belongs to id %d, whose position is %d", when, i, id, q.pos[id])
+		for i := heap0; i < len(q.keys); i++ {
+			e := q.keys[i]
+			if e.t.Q.Pos != i || e.t.Q.When != e.when {
+				t.Fatalf("%s: key %d's timer carries Pos %d, When %d; want %d, %d", when, i, e.t.Q.Pos, e.t.Q.When, i, e.when)
 			}
-			if tm := q.timers[id]; tm.Q.Pos != int(id)+1 || tm.Q.When != q.keys[i].when {
-				t.Fatalf("%s: id %d's timer carries Pos %d, When %d; want %d, %d", when, id, tm.Q.Pos, tm.Q.When, id+1, q.keys[i].when)
-			}
-			if i > 0 && q.before(q.keys[i], q.keys[(i-1)/arity]) {
+			if i > heap0 && before(e, q.keys[parent(i)]) {
 				t.Fatalf("%s: key %d sorts before its parent", when, i)
 			}
 		}

@@ -1,14 +1,13 @@
 // Package heap implements [api.TimerQueue] as a 4-ary min-heap.
 //
-// The heap is an array of 16-byte (deadline, seq) keys, four siblings to
-// a cache line, with the timers' positions kept beside it rather than in
-// the timers, so a sift never writes through a pointer: libev's 4-heap
-// layout (internal/timerheap says more).
+// The heap is libev's 4-heap: an array of 16-byte (deadline, timer)
+// entries, rooted so that four siblings share a cache line, each timer's
+// index kept in the timer (internal/timerheap says more).
 //
 // Push, Remove and each timer handed over by Expire cost O(log n); moving
 // a queued timer is one sift. NextDeadline is O(1) and exact. Nothing
-// allocates once the arrays have grown to the largest number of timers
-// queued at once; they keep that size through bursts until Trim, which
+// allocates once the array has grown to the largest number of timers
+// queued at once; it keeps that size through bursts until Trim, which
 // the loop calls every few seconds of its clock, gives the memory back.
 package heap
 
