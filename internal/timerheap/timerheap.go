@@ -1,13 +1,15 @@
 // Package timerheap is a 4-ary min-heap of timers ordered by the
-// (Q.When, Q.Seq) the owning queue has filed them under. timers/heap is
-// this heap with a sequence counter in front; the timing wheel keeps the
-// timers of its current tick in one.
+// (Q.When, Q.Seq) the owning queue has filed them under, each timer's
+// index kept in it. The timing wheel keeps the timers of its current tick
+// in one: it moves timers between its slots and this heap, and needs to
+// know where each is. timers/heap removes lazily instead and has a heap
+// of its own.
 //
 // # Layout
 //
 // This is libev's 4-heap. The heap is an array of 16-byte (when, timer)
 // entries: the deadline is cached beside the pointer, so comparisons
-// never leave the array. The root is at index heap0 = 3, not 0, so that
+// never leave the array. The root is at index Root = 3, not 0, so that
 // the four children of an entry, at 4(i-3)+4 to 4(i-3)+7, fill one
 // 64-byte cache line (the array's large allocations are page-aligned)
 // instead of straddling two. Each timer's Q.Pos is its entry's index
@@ -32,16 +34,18 @@ package timerheap
 
 import "github.com/evloop/evloop/api"
 
+// Arity is the number of children of an entry; Root is the root's
+// index, so that four siblings of 16-byte entries fill a cache line.
 const (
-	arity = 4
-	heap0 = arity - 1 // the root's index
+	Arity = 4
+	Root  = Arity - 1
 )
 
-// parent returns the index of the parent of the entry at i > heap0.
-func parent(i int) int { return (i-heap0-1)/arity + heap0 }
+// Parent returns the index of the parent of the entry at i > Root.
+func Parent(i int) int { return (i-Root-1)/Arity + Root }
 
-// child returns the index of the first child of the entry at i.
-func child(i int) int { return arity*(i-heap0) + heap0 + 1 }
+// Child returns the index of the first child of the entry at i.
+func Child(i int) int { return Arity*(i-Root) + Root + 1 }
 
 // An entry is a timer's place in the heap, its deadline cached.
 type entry struct {
@@ -56,19 +60,19 @@ func before(a, b entry) bool {
 
 // Heap is a 4-ary min-heap of timers. The zero value is empty.
 type Heap struct {
-	keys []entry // keys[:heap0] are unused
+	keys []entry // keys[:Root] are unused
 }
 
 // minTrim is the capacity below which Trim leaves the array alone.
 const minTrim = 1024
 
 // Len returns the number of timers in the heap.
-func (h *Heap) Len() int { return max(len(h.keys)-heap0, 0) }
+func (h *Heap) Len() int { return max(len(h.keys)-Root, 0) }
 
 // Push adds t, which must not be in the heap, under t.Q.When and t.Q.Seq.
 func (h *Heap) Push(t *api.Timer) {
 	if h.keys == nil {
-		h.keys = make([]entry, heap0, minTrim/4)
+		h.keys = make([]entry, Root, minTrim/4)
 	}
 	h.keys = append(h.keys, entry{t.Q.When, t})
 	h.up(len(h.keys) - 1)
@@ -78,7 +82,7 @@ func (h *Heap) Push(t *api.Timer) {
 // against a timer held elsewhere whose position happens to be in range.
 func (h *Heap) Holds(t *api.Timer) bool {
 	i := t.Q.Pos
-	return i >= heap0 && i < len(h.keys) && h.keys[i].t == t
+	return i >= Root && i < len(h.keys) && h.keys[i].t == t
 }
 
 // Fix moves t, which is in the heap, to its new t.Q.When and t.Q.Seq: a
@@ -109,10 +113,10 @@ func (h *Heap) Remove(t *api.Timer) bool {
 // Min returns the earliest timer's deadline, and false if the heap is
 // empty.
 func (h *Heap) Min() (int64, bool) {
-	if len(h.keys) <= heap0 {
+	if len(h.keys) <= Root {
 		return 0, false
 	}
-	return h.keys[heap0].when, true
+	return h.keys[Root].when, true
 }
 
 // batch is how many due timers Expire takes out before it hands them over.
@@ -137,9 +141,9 @@ func (h *Heap) Expire(now int64, fn func(*api.Timer)) (n int) {
 	}()
 	for {
 		k, next = 0, 0
-		for ; k < batch && len(h.keys) > heap0 && h.keys[heap0].when <= now; k++ {
-			t := h.keys[heap0].t
-			h.removeAt(heap0)
+		for ; k < batch && len(h.keys) > Root && h.keys[Root].when <= now; k++ {
+			t := h.keys[Root].t
+			h.removeAt(Root)
 			t.Q.Pos = 0
 			due[k] = t
 		}
@@ -164,7 +168,7 @@ func (h *Heap) removeAt(i int) {
 	h.keys = h.keys[:last]
 	if i < last {
 		h.keys[i] = moved
-		if i > heap0 && before(moved, h.keys[parent(i)]) {
+		if i > Root && before(moved, h.keys[Parent(i)]) {
 			h.up(i)
 		} else {
 			h.down(i)
@@ -174,8 +178,8 @@ func (h *Heap) removeAt(i int) {
 
 func (h *Heap) up(i int) {
 	e := h.keys[i]
-	for i > heap0 {
-		p := parent(i)
+	for i > Root {
+		p := Parent(i)
 		if !before(e, h.keys[p]) {
 			break
 		}
@@ -191,12 +195,12 @@ func (h *Heap) down(i int) {
 	e := h.keys[i]
 	n := len(h.keys)
 	for {
-		c := child(i)
+		c := Child(i)
 		if c >= n {
 			break
 		}
 		best := c
-		for j := c + 1; j < c+arity && j < n; j++ {
+		for j := c + 1; j < c+Arity && j < n; j++ {
 			if before(h.keys[j], h.keys[best]) {
 				best = j
 			}
@@ -212,14 +216,17 @@ func (h *Heap) down(i int) {
 	e.t.Q.Pos = i
 }
 
-// Trim gives back what a burst left: once the heap holds under a quarter
-// of its capacity, its array is made anew at twice its size.
-func (h *Heap) Trim() {
-	n := len(h.keys)
-	if c := cap(h.keys); c <= minTrim || n >= c/4 {
-		return
+// Trim gives back what a burst left.
+func (h *Heap) Trim() { h.keys = Shrink(h.keys, minTrim, minTrim/4) }
+
+// Shrink returns keys itself while it fills a quarter of its capacity or
+// its capacity is at most limit, and otherwise a copy with twice its
+// length for capacity (at least floor): a heap that fills and empties
+// every round keeps its array, one that a burst left behind gives it back.
+func Shrink[E any](keys []E, limit, floor int) []E {
+	n := len(keys)
+	if c := cap(keys); c <= limit || n >= c/4 {
+		return keys
 	}
-	keys := make([]entry, n, max(2*n, minTrim/4))
-	copy(keys, h.keys)
-	h.keys = keys
+	return append(make([]E, 0, max(2*n, floor)), keys...)
 }

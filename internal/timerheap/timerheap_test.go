@@ -60,12 +60,12 @@ func TestInvariants(t *testing.T) {
 	ts := make([]api.Timer, 300)
 	check := func(when string) {
 		t.Helper()
-		for i := heap0; i < len(q.keys); i++ {
+		for i := Root; i < len(q.keys); i++ {
 			e := q.keys[i]
 			if e.t.Q.Pos != i || e.t.Q.When != e.when {
 				t.Fatalf("%s: key %d's timer carries Pos %d, When %d; want %d, %d", when, i, e.t.Q.Pos, e.t.Q.When, i, e.when)
 			}
-			if i > heap0 && before(e, q.keys[parent(i)]) {
+			if i > Root && before(e, q.keys[Parent(i)]) {
 				t.Fatalf("%s: key %d sorts before its parent", when, i)
 			}
 		}
