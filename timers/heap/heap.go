@@ -190,6 +190,7 @@ func (q *Queue) Expire(now int64, fn func(*api.Timer)) (n int) {
 		}
 		n += k
 		if popped < batch {
+			q.compact() // what fired may leave the dead outnumbering the live
 			return n
 		}
 	}

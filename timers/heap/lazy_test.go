@@ -190,3 +190,24 @@ func TestPushAllocatesNothing(t *testing.T) {
 		t.Fatalf("Remove and Push: %v allocations per run; want 0", allocs)
 	}
 }
+
+// TestExpireCompacts: timers moved earlier leave dead entries behind the
+// live ones; once the live ones fire, the dead are dropped at once, not
+// left holding the timers, nor popped one by one at the next
+// NextDeadline.
+func TestExpireCompacts(t *testing.T) {
+	q := New()
+	ts := make([]api.Timer, 1000)
+	for i := range ts {
+		ts[i].Deadline = int64(1000 + i)
+		q.Push(&ts[i])
+	}
+	for i := range ts {
+		ts[i].Deadline = int64(i)
+		q.Push(&ts[i])
+	}
+	if n := q.Expire(999, func(*api.Timer) {}); n != len(ts) {
+		t.Fatalf("Expire(999) = %d; want %d", n, len(ts))
+	}
+	check(t, q, ts)
+}
