@@ -7,7 +7,8 @@
 // timeout (W2a: 0.77x the heap's time per cancel-and-arm with 1000 timers
 // and 0.86x with 1e6, about the same with 1e5; it was half before the
 // heap removed lazily), and it holds no memory per timer of its own,
-// where the heap's array holds up to 48 bytes per timer. Since its
+// where the heap's array holds up to 48 bytes per timer (96 below 4096
+// timers). Since its
 // cascades are paced (the next coarse slot moves down during the slot
 // before it), it no longer pauses when very many timers fall due
 // together: with 1e5 timers due within 100 ms (W2b) its median p99

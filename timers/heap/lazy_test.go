@@ -38,8 +38,8 @@ func check(t *testing.T, q *Queue, queued []api.Timer) {
 			t.Fatalf("timer %d: Queued() = %v, has a live entry = %v; want them equal", i, queued[i].Queued(), seen[&queued[i]])
 		}
 	}
-	if dead := len(q.keys) - heap0 - live; dead > max(live, minCompact) {
-		t.Fatalf("%d dead entries beside %d live; want at most max(live, %d)", dead, live, minCompact)
+	if dead := len(q.keys) - heap0 - live; dead > max(q.deadRatio()*live, minCompact) {
+		t.Fatalf("%d dead entries beside %d live; want at most max(%d*live, %d)", dead, live, q.deadRatio(), minCompact)
 	}
 }
 
