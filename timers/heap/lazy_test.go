@@ -2,6 +2,7 @@ package heap
 
 import (
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/evloop/evloop/api"
@@ -210,4 +211,33 @@ func TestExpireCompacts(t *testing.T) {
 		t.Fatalf("Expire(999) = %d; want %d", n, len(ts))
 	}
 	check(t, q, ts)
+}
+
+// TestExpireSurvivesAPanic: a panic in fn loses no timer. Those of its
+// batch fn was not given go back, live, in their order, for the next
+// Expire; dead entries popped with them stay dropped.
+func TestExpireSurvivesAPanic(t *testing.T) {
+	q := New()
+	ts := make([]api.Timer, 40)
+	for i := range ts {
+		ts[i].Deadline = int64(i)
+		q.Push(&ts[i])
+	}
+	q.Remove(&ts[5])
+	func() {
+		defer func() { recover() }()
+		q.Expire(100, func(*api.Timer) { panic("callback") })
+	}()
+	check(t, q, ts)
+	var got []int64
+	q.Expire(100, func(tm *api.Timer) { got = append(got, tm.Deadline) })
+	var want []int64
+	for i := 1; i < len(ts); i++ {
+		if i != 5 {
+			want = append(want, int64(i))
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("after a panic on the first timer, Expire(100) handed over %v; want %v", got, want)
+	}
 }
