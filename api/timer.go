@@ -27,8 +27,8 @@ type TimerLink struct {
 	// queue can find it again after the caller has changed Deadline.
 	When int64
 	// Pos is the queue's position of the timer, in a form of its own (a
-	// heap index, a wheel slot, a queue's mark, 1 for "present"), never
-	// 0 while queued; 0 means not queued.
+	// heap index, a queue's mark, a wheel's mark and slot, 1 for
+	// "present"), never 0 while queued; 0 means not queued.
 	Pos int
 	// Next and Prev link the timer into a queue's intrusive lists.
 	Next, Prev *Timer

@@ -8,10 +8,34 @@
 // has 128 slots, each 64^l ticks wide, and holds the timers whose slot is
 // less than 128 slots ahead of the current tick's at that level: a timer
 // goes to the lowest level that has room for it, in the slot its tick
-// gives, on an intrusive doubly-linked list. Eleven levels cover every
-// tick an int64 deadline can name, so there is no overflow list. Push and
-// Remove are O(1) and allocate nothing; an occupancy bitmap per level
-// finds the earliest occupied slot without walking empty ones.
+// gives. Eleven levels cover every tick an int64 deadline can name, so
+// there is no overflow list. An occupancy bitmap per level finds the
+// earliest occupied slot without walking empty ones.
+//
+// # Lazy removal
+//
+// A slot is an array of (timer, seq) entries, appended to. An entry's
+// timer is told its slot, not its place in the array: Remove marks the
+// timer (its Q.Pos stops naming the slot) and counts the slot's live
+// entries down, and moving a timer appends a new entry and leaves the old
+// one behind. An entry is live while its timer names its slot (and this
+// wheel: a mark per wheel is part of Q.Pos) and carries the entry's seq.
+// Dead entries go when the slot's turn comes, when the last live one is
+// removed, or when a slot compacts: at the append that finds its array
+// full with half of it dead, or at the removal that leaves more than
+// three dead entries per live one.
+//
+// The alternative, an intrusive doubly-linked list per slot, costs a
+// removal the cache misses of its two neighbours' records and a push that
+// of the slot's head, once there are more timers than the cache holds.
+// Here a re-arm touches the timer, its slot's count and the end of an
+// array, and a compaction reads the records of the entries it keeps and
+// drops, about 1.3 per removal at three dead to one live. W2a (cancel and
+// re-arm among 1e5 and 1e6 timers) costs 15-20% less than with lists, and
+// a cascade (below) reads a slot's entries in memory order instead of
+// chasing a list. The emptied slots' arrays are kept for
+// the slots that fill, so the wheel stops allocating once it has as many
+// arrays as it needs at once; Trim gives back what a burst left.
 //
 // # Exactness
 //
@@ -37,7 +61,8 @@
 //
 // # Cost
 //
-// Advancing time visits only occupied slots, and each timer moves at most
+// Push and Remove are O(1), amortised over compactions. Advancing time
+// visits only occupied slots, and each timer moves at most
 // once per level on its way down, so a jump of a year costs work in
 // proportion to the pending timers, not to the elapsed ticks.
 package wheel
@@ -46,6 +71,7 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
+	"sync/atomic"
 	"time"
 
 	"github.com/evloop/evloop/api"
@@ -84,18 +110,31 @@ type Queue struct {
 	tick     int64
 	div      divisor // by tick
 	chunk    int
+	mark     int    // this wheel's part of the Q.Pos of its slotted timers
 	cur      uint64 // the current tick; every timer in the wheel is later
 	occupied [levels][2]uint64
-	slot     [levels][slots]*api.Timer
-	count    [levels][slots]int
+	slot     [levels][slots]bucket
 	paced    [levels]uint64 // the tick of each level's last pacing step
-	inWheel  int
+	inWheel  int            // live entries in the slots
+	spare    [][]entry      // empty arrays for the slots that need one
+	spareCap int            // their capacity, in entries
 	due      timerheap.Heap // timers whose tick is <= cur
 	seq      uint64
 	moved    int // timers taken out of slots, for tests of the cost
 }
 
 var _ api.Trimmer = (*Queue)(nil)
+
+// A slotted timer's Q.Pos is -(mark<<idBits | slot id) - 1: negative, so
+// that it never looks like an index of the heap of due timers (positive),
+// and naming the wheel, so that a timer removed here and pushed into
+// another wheel's same slot does not look live here.
+const (
+	idBits   = 11 // levels*slots ids
+	markMask = 1<<(bits.UintSize-2-idBits) - 1
+)
+
+var marks atomic.Uint64
 
 // New returns an empty wheel. It fails only for a negative Tick or Chunk.
 func New(opts *Options) (*Queue, error) {
@@ -113,12 +152,16 @@ func New(opts *Options) (*Queue, error) {
 		return nil, fmt.Errorf("wheel: chunk %d: must be positive", chunk)
 	}
 	q := &Queue{tick: int64(tick), div: newDivisor(uint64(tick)), chunk: chunk}
+	q.mark = int(marks.Add(1) & markMask)
 	// Until an Expire says what time it is, assume the clock's origin:
 	// the loop's clock starts at zero, so timers pushed before the first
 	// Expire go into the wheel, not the heap.
 	q.cur = q.tickOf(0)
 	return q, nil
 }
+
+// pos is the Q.Pos of a timer in slot s of level l.
+func (q *Queue) pos(l, s int) int { return -(q.mark<<idBits | (l*slots + s)) - 1 }
 
 // tickOf maps a deadline to its tick, as an unsigned number that keeps
 // the order of int64 deadlines (the sign bit flipped), so that the bit
@@ -170,52 +213,31 @@ func (q *Queue) file(t *api.Timer, tk uint64) {
 		l++
 	}
 	s := int(tk>>(slotBits*l)) & (slots - 1)
-	head := q.slot[l][s]
-	t.Q.Next, t.Q.Prev = head, nil
-	if head != nil {
-		head.Q.Prev = t
-	}
-	q.slot[l][s] = t
-	q.count[l][s]++
-	q.occupied[l][s>>6] |= 1 << (s & 63)
-	t.Q.Pos = -(l*slots + s + 1) // negative: in the wheel; positive: in the heap
-	q.inWheel++
+	q.add(l, s, t)
 }
 
 // Remove implements [api.TimerQueue]. Like every queue, it trusts that a
-// timer it is given is not queued elsewhere (api.Timer says so).
+// timer it is given is not queued elsewhere (api.Timer says so). A timer
+// in a slot is only marked removed: its entry stays until the slot is
+// emptied or compacted.
 func (q *Queue) Remove(t *api.Timer) bool {
-	switch {
-	case t == nil || t.Q.Pos == 0:
+	if t == nil {
 		return false
-	case t.Q.Pos > 0:
+	}
+	switch p := t.Q.Pos; {
+	case p == 0:
+		return false
+	case p > 0:
 		return q.due.Remove(t)
 	}
-	id := -t.Q.Pos - 1
-	if id >= levels*slots {
+	v := -(t.Q.Pos + 1)
+	id := v & (1<<idBits - 1)
+	if v>>idBits != q.mark || id >= levels*slots {
 		return false
 	}
-	q.unlink(t, id/slots, id%slots)
 	t.Q.Pos = 0
+	q.drop(id/slots, id%slots)
 	return true
-}
-
-// unlink takes t out of slot s of level l.
-func (q *Queue) unlink(t *api.Timer, l, s int) {
-	if t.Q.Prev != nil {
-		t.Q.Prev.Q.Next = t.Q.Next
-	} else {
-		q.slot[l][s] = t.Q.Next
-	}
-	if t.Q.Next != nil {
-		t.Q.Next.Q.Prev = t.Q.Prev
-	}
-	if q.count[l][s]--; q.count[l][s] == 0 {
-		q.occupied[l][s>>6] &^= 1 << (s & 63)
-	}
-	t.Q.Next, t.Q.Prev = nil, nil
-	q.inWheel--
-	q.moved++
 }
 
 // firstSlot returns level l's first occupied slot from the current one on,
@@ -283,7 +305,7 @@ func (q *Queue) pacingWake() (uint64, bool) {
 	wake, ok := uint64(0), false
 	for l := 1; l < levels; l++ {
 		s, start, found := q.firstSlot(l)
-		c := q.count[l][s]
+		c := q.slot[l][s].live
 		if !found || c <= q.chunk {
 			continue
 		}
@@ -301,17 +323,13 @@ func (q *Queue) pacingWake() (uint64, bool) {
 
 // cascade empties slot s of level l, whose first tick is start, making
 // start the current tick if it is later: timers whose tick is <= target go
-// to the heap, the others to lower levels.
+// to the heap, the others to lower levels. It walks the slot's entries in
+// memory order; none goes back into the slot it empties, since the level
+// below has room for the whole slot from its start on.
 func (q *Queue) cascade(l, s int, start, target uint64) {
 	q.cur = max(q.cur, start)
-	for t := q.slot[l][s]; t != nil; t = q.slot[l][s] {
-		q.unlink(t, l, s)
-		if tk := q.tickOf(t.Q.When); tk <= target {
-			q.due.Push(t)
-		} else {
-			q.file(t, tk)
-		}
-	}
+	q.refile(q.slot[l][s].es, q.pos(l, s), target)
+	q.vacate(l, s)
 }
 
 // advance moves the current tick to target, emptying on the way, in the
@@ -329,29 +347,41 @@ func (q *Queue) advance(target uint64) {
 
 // pace moves down part of each level's next slot, which fits the level
 // below for the whole of the current one: at least a chunk, and enough
-// that the slot is empty by its start, once per tick.
+// that the slot is empty by its start, once per tick. It takes entries
+// from the slot's end, dropping dead ones on the way.
 func (q *Queue) pace() {
 	for l := 1; l < levels; l++ {
 		next := q.cur>>(slotBits*l) + 1
 		s := int(next) & (slots - 1)
-		c := q.count[l][s]
+		c := q.slot[l][s].live
 		if c == 0 || q.paced[l] == q.cur {
 			continue
 		}
 		q.paced[l] = q.cur
 		left := next<<(slotBits*l) - q.cur // ticks until the slot starts, >= 1
 		k := max(q.chunk, int((uint64(c)+left-1)/left))
-		for ; k > 0 && q.slot[l][s] != nil; k-- {
-			t := q.slot[l][s]
-			q.unlink(t, l, s)
-			q.file(t, q.tickOf(t.Q.When))
+		b, pos := &q.slot[l][s], q.pos(l, s)
+		for n := len(b.es); k > 0 && b.live > 0; {
+			m := min(k, n)
+			moved := q.refile(b.es[n-m:n], pos, q.cur)
+			clear(b.es[n-m : n])
+			n -= m
+			b.es = b.es[:n]
+			b.live -= moved
+			k -= moved
+		}
+		if b.live == 0 {
+			q.vacate(l, s)
 		}
 	}
 }
 
 // Trim implements [api.Trimmer]: it gives back the memory a burst left in
-// the heap of due timers.
-func (q *Queue) Trim() { q.due.Trim() }
+// the heap of due timers and in the slots' arrays.
+func (q *Queue) Trim() {
+	q.due.Trim()
+	q.trimSlots()
+}
 
 // Expire implements [api.TimerQueue].
 func (q *Queue) Expire(now int64, fn func(*api.Timer)) int {
