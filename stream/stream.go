@@ -285,7 +285,10 @@ func (c *Conn) ready(write bool) {
 		waiter, watching = c.writer, &c.watchW
 	}
 	if waiter != nil {
-		waiter.Interrupt(nil)
+		// At once, not in a later callback: the loop would poll again
+		// first and report this readiness again, stale once the task
+		// has read, and wake it for a read that finds nothing.
+		waiter.Resume()
 		return
 	}
 	*watching = false

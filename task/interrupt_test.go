@@ -104,3 +104,56 @@ func TestPark(t *testing.T) {
 		t.Error("the task ended early")
 	}
 }
+
+// Resume, from a loop callback, runs the parked task to its next
+// suspension before it returns, and the Park returns nil; it does nothing
+// to a task no longer suspended.
+func TestResume(t *testing.T) {
+	l := newLoop(t, true)
+	var parked *task.Co
+	woken := 0
+	var parkErr error
+	spawn(t, l, func(co *task.Co) (int, error) {
+		parked = co
+		for {
+			parkErr = co.Park(l.Now() + 1000)
+			if parkErr != nil {
+				return woken, parkErr
+			}
+			woken++
+		}
+	})
+	l.RunOnce()
+	if parked == nil {
+		t.Fatal("the task did not start")
+	}
+	var resumed bool
+	if _, err := l.CallSoon(func() {
+		resumed = parked.Resume()
+		if woken != 1 {
+			t.Errorf("after Resume() returned, the task had woken %d times; want 1 (run before Resume returns)", woken)
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	l.RunOnce()
+	if !resumed {
+		t.Error("Resume of a parked task = false; want true")
+	}
+	if parkErr != nil {
+		t.Errorf("Park after Resume = %v; want nil", parkErr)
+	}
+	if _, err := l.CallSoon(func() {
+		parked.Interrupt(nil)
+		if parked.Resume() {
+			t.Error("Resume of a task already interrupted = true; want false")
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	l.RunOnce()
+	l.RunOnce()
+	if woken != 2 {
+		t.Errorf("after Interrupt and a stale Resume, woken %d times; want 2", woken)
+	}
+}

@@ -217,6 +217,36 @@ func (co *Co) suspend() error {
 // whether co was suspended. Call it on the loop's goroutine, from a
 // callback or another task.
 func (co *Co) Interrupt(err error) bool {
+	if !co.end(err) {
+		return false
+	}
+	if _, serr := co.l.CallSoon(co.step); serr != nil {
+		// The loop is closing: its close hook finishes the coroutine.
+		co.closed = true
+	}
+	return true
+}
+
+// Resume ends co's pending suspension and runs co to its next one before
+// it returns: the Park (or other wait) co is suspended in returns nil. It
+// reports whether co was suspended. It is for the loop callback that owns
+// what co waits for, such as a connection's readiness callback: where
+// Interrupt has the loop run co in a later callback, so that the loop may
+// poll again first and report again a readiness co is about to consume
+// (and then wake it for nothing), Resume lets co consume it at once, as a
+// callback would. Call it from a loop callback, not from a task: a task
+// resumed by another would run inside it; a task uses Interrupt.
+func (co *Co) Resume() bool {
+	if !co.end(nil) {
+		return false
+	}
+	co.step()
+	return true
+}
+
+// end ends co's pending suspension, if it has one, so that it returns err,
+// and gives back what it holds; it reports whether co was suspended.
+func (co *Co) end(err error) bool {
 	if !co.waiting {
 		return false
 	}
@@ -224,10 +254,6 @@ func (co *Co) Interrupt(err error) bool {
 	co.waiting = false
 	co.interrupted, co.interrupt = true, err
 	co.release()
-	if _, serr := co.l.CallSoon(co.step); serr != nil {
-		// The loop is closing: its close hook finishes the coroutine.
-		co.closed = true
-	}
 	return true
 }
 

@@ -9,7 +9,9 @@
 //	go run ./cmd/echoload -addr $(head -1 addr.txt) -conns 100 -rt 1000
 //
 // where bench.test is `go test -c` of this module. The server prints its
-// address and serves until its standard input closes.
+// address and serves until its standard input closes. perfstat.sh, beside
+// this file, does that for one server and prints a benchmark line for
+// benchstat: CPU, context switches and read calls per round trip.
 package main
 
 import (
