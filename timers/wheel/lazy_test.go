@@ -2,6 +2,7 @@ package wheel
 
 import (
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -45,11 +46,29 @@ func check(t *testing.T, q *Queue, queued []api.Timer) {
 	if total != q.inWheel {
 		t.Fatalf("inWheel = %d; want %d live entries", q.inWheel, total)
 	}
+	inRun := map[*api.Timer]bool{}
+	pos := q.pos(0, runID)
+	for i, e := range q.run[q.ri:] {
+		if e.t.Q.Pos == pos && e.t.Q.Seq == e.seq {
+			if inRun[e.t] || seen[e.t] {
+				t.Fatalf("run: timer %p has two live entries", e.t)
+			}
+			inRun[e.t] = true
+		}
+		if j := q.ri + i; j > q.ri && j < q.sorted && cmpRun(q.run[j-1], e) > 0 {
+			t.Fatalf("run[%d] = (%d, %d) after (%d, %d) in its sorted part", j, e.when, e.seq, q.run[j-1].when, q.run[j-1].seq)
+		}
+	}
+	if len(inRun) != q.runLive {
+		t.Fatalf("runLive = %d; want %d live entries", q.runLive, len(inRun))
+	}
+	if dead := len(q.run) - q.ri - q.runLive; dead > deadRatio*q.runLive+minDead {
+		t.Fatalf("run: %d dead entries beside %d live; want at most %d*live+%d", dead, q.runLive, deadRatio, minDead)
+	}
 	for i := range queued {
 		x := &queued[i]
-		inHeap := x.Q.Pos > 0 && q.due.Holds(x)
-		if x.Queued() != (seen[x] || inHeap) || seen[x] && inHeap {
-			t.Fatalf("timer %d: Queued() = %v, in a slot = %v, in the heap = %v; want queued timers in exactly one", i, x.Queued(), seen[x], inHeap)
+		if x.Queued() != (seen[x] || inRun[x]) {
+			t.Fatalf("timer %d: Queued() = %v, in a slot = %v, in the run = %v; want queued timers in exactly one", i, x.Queued(), seen[x], inRun[x])
 		}
 	}
 	for i, es := range q.spare {
@@ -187,4 +206,54 @@ func TestTrim(t *testing.T) {
 	}
 	q.Push(&ts[0])
 	check(t, q, ts)
+}
+
+// TestRunMerges: timers that reach the run after part of it was sorted
+// are sorted and merged in, before and between those already there, and
+// a removed one is skipped.
+func TestRunMerges(t *testing.T) {
+	q := mustNew(t, 1000*time.Second) // every deadline below is in the first tick
+	q.Expire(0, func(*api.Timer) {})
+	ts := make([]api.Timer, 8)
+	push := func(i int, when int64) {
+		ts[i].Deadline, ts[i].Value = when, i
+		q.Push(&ts[i])
+	}
+	push(0, 50)
+	push(1, 30)
+	push(2, 30) // after 1: same deadline, pushed later
+	if d, ok := q.NextDeadline(); d != 30 || !ok {
+		t.Fatalf("NextDeadline() = %d, %v; want 30, true", d, ok)
+	}
+	push(3, 40)
+	push(4, 10)
+	push(5, 60)
+	push(6, 30) // after 1 and 2
+	push(7, 20)
+	q.Remove(&ts[5])
+	check(t, q, ts)
+	var got []int
+	q.Expire(100, func(tm *api.Timer) { got = append(got, int(tm.Value.(int))) })
+	want := []int{4, 7, 1, 2, 6, 3, 0} // by deadline, ties in push order
+	if !slices.Equal(got, want) {
+		t.Fatalf("Expire(100) handed over timers %v; want %v", got, want)
+	}
+	check(t, q, ts)
+}
+
+// TestRunCompacts: timers re-armed over and over within the current tick
+// leave dead entries in the run, which stay bounded.
+func TestRunCompacts(t *testing.T) {
+	q := mustNew(t, 1000*time.Second) // every deadline below is in the first tick
+	q.Expire(0, func(*api.Timer) {})
+	ts := make([]api.Timer, 10)
+	for i := range 10_000 {
+		x := &ts[i%len(ts)]
+		x.Deadline = int64(1 + i%1000)
+		q.Push(x)
+	}
+	check(t, q, ts)
+	if n, bound := len(q.run)-q.ri, len(ts)*(deadRatio+1)+minDead; n > bound {
+		t.Errorf("after 10,000 re-arms of 10 timers, the run holds %d entries; want at most %d", n, bound)
+	}
 }

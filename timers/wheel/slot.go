@@ -134,7 +134,7 @@ func (q *Queue) refile(es []entry, pos int, target uint64) int {
 		}
 		n++
 		if tk := q.tickOf(t.Q.When); tk <= target {
-			q.due.Push(t)
+			q.toRun(t)
 		} else {
 			q.file(t, tk)
 		}

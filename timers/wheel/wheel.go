@@ -40,10 +40,11 @@
 // # Exactness
 //
 // Slots are an index, not a rounding: each timer keeps its exact deadline.
-// A timer whose tick has come goes into a small 4-ary heap ordered by
-// (deadline, Seq), and Expire hands over from that heap only the timers
-// whose deadline is <= now, in order. So the wheel fires exactly what the
-// heap queue fires, in the same order, never early.
+// A timer whose tick has come goes into the run, an array sorted by
+// (deadline, Seq) before it is read (a tick's timers are sorted at once),
+// and Expire hands over from its front only the timers whose deadline is
+// <= now, in order. So the wheel fires exactly what the heap queue fires,
+// in the same order, never early.
 //
 // # Paced cascades
 //
@@ -118,7 +119,11 @@ type Queue struct {
 	inWheel  int            // live entries in the slots
 	spare    [][]entry      // empty arrays for the slots that need one
 	spareCap int            // their capacity, in entries
-	due      timerheap.Heap // timers whose tick is <= cur
+	run      []runEntry     // timers whose tick is <= cur
+	ri       int            // run[:ri] has been handed over
+	sorted   int            // run[ri:sorted] is sorted
+	runLive  int            // live entries in the run
+	tmp      []runEntry     // for merges
 	seq      uint64
 	moved    int // timers taken out of slots, for tests of the cost
 }
@@ -187,7 +192,7 @@ func (q *Queue) startOf(u uint64) int64 {
 func (q *Queue) Name() string { return "wheel" }
 
 // Len implements [api.TimerQueue].
-func (q *Queue) Len() int { return q.inWheel + q.due.Len() }
+func (q *Queue) Len() int { return q.inWheel + q.runLive }
 
 // Push implements [api.TimerQueue].
 func (q *Queue) Push(t *api.Timer) error {
@@ -205,7 +210,7 @@ func (q *Queue) Push(t *api.Timer) error {
 // lowest level with room for it.
 func (q *Queue) file(t *api.Timer, tk uint64) {
 	if tk <= q.cur {
-		q.due.Push(t)
+		q.toRun(t)
 		return
 	}
 	l := 0
@@ -224,18 +229,19 @@ func (q *Queue) Remove(t *api.Timer) bool {
 	if t == nil {
 		return false
 	}
-	switch p := t.Q.Pos; {
-	case p == 0:
+	if t.Q.Pos >= 0 {
 		return false
-	case p > 0:
-		return q.due.Remove(t)
 	}
 	v := -(t.Q.Pos + 1)
 	id := v & (1<<idBits - 1)
-	if v>>idBits != q.mark || id >= levels*slots {
+	if v>>idBits != q.mark || id > runID {
 		return false
 	}
 	t.Q.Pos = 0
+	if id == runID {
+		q.dropFromRun()
+		return true
+	}
 	q.drop(id/slots, id%slots)
 	return true
 }
@@ -276,8 +282,8 @@ func (q *Queue) earliest() (l, s int, start uint64, ok bool) {
 
 // NextDeadline implements [api.TimerQueue].
 func (q *Queue) NextDeadline() (int64, bool) {
-	if d, ok := q.due.Min(); ok {
-		return d, true // every timer in the wheel is later
+	if d, ok := q.runMin(); ok {
+		return d, true // every timer in the slots is later
 	}
 	l, s, start, ok := q.earliest()
 	if !ok {
@@ -293,7 +299,7 @@ func (q *Queue) NextDeadline() (int64, bool) {
 	// gives the exact answer. The current tick may move up to theirs,
 	// since no timer in the wheel is earlier.
 	q.cascade(l, s, start, start)
-	return q.due.Min()
+	return q.runMin()
 }
 
 // pacingWake returns the tick at which the next pacing step should run,
@@ -379,7 +385,8 @@ func (q *Queue) pace() {
 // Trim implements [api.Trimmer]: it gives back the memory a burst left in
 // the heap of due timers and in the slots' arrays.
 func (q *Queue) Trim() {
-	q.due.Trim()
+	q.run = timerheap.Shrink(q.run, minSlot, minSlot/4)
+	q.tmp = nil
 	q.trimSlots()
 }
 
@@ -393,7 +400,7 @@ func (q *Queue) Expire(now int64, fn func(*api.Timer)) int {
 	if tk > q.cur {
 		q.advance(tk)
 	}
-	n := q.due.Expire(now, fn)
+	n := q.expireRun(now, fn)
 	q.pace() // after what is due is handed over
 	return n
 }
