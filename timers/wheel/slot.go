@@ -123,7 +123,7 @@ func (q *Queue) release(es []entry) {
 }
 
 // refile moves on the timers of the live entries in es, whose slot's Q.Pos
-// is pos: to the heap if their tick is <= target, else to the lowest level
+// is pos: to the run if their tick is <= target, else to the lowest level
 // with room for them. It returns how many it moved.
 func (q *Queue) refile(es []entry, pos int, target uint64) int {
 	n := 0

@@ -92,7 +92,7 @@ const DefaultChunk = 256
 // DefaultTick is the tick when Options.Tick is zero. A millisecond puts a
 // loop's usual timeouts (milliseconds to minutes) in the first three
 // levels, so a timer cascades at most twice, while a tick's worth of
-// timers in the heap stays small.
+// timers to sort in the run stays small.
 const DefaultTick = time.Millisecond
 
 // Options configures a wheel; nil means the defaults.
@@ -130,10 +130,11 @@ type Queue struct {
 
 var _ api.Trimmer = (*Queue)(nil)
 
-// A slotted timer's Q.Pos is -(mark<<idBits | slot id) - 1: negative, so
-// that it never looks like an index of the heap of due timers (positive),
-// and naming the wheel, so that a timer removed here and pushed into
-// another wheel's same slot does not look live here.
+// A queued timer's Q.Pos is -(mark<<idBits | id) - 1, where id is its
+// slot's, or runID in the run: negative, so that it never equals the
+// positive marks and indexes other queues keep there, and naming the
+// wheel, so that a timer removed here and pushed into another wheel's
+// same slot does not look live here.
 const (
 	idBits   = 11 // levels*slots ids
 	markMask = 1<<(bits.UintSize-2-idBits) - 1
@@ -160,7 +161,7 @@ func New(opts *Options) (*Queue, error) {
 	q.mark = int(marks.Add(1) & markMask)
 	// Until an Expire says what time it is, assume the clock's origin:
 	// the loop's clock starts at zero, so timers pushed before the first
-	// Expire go into the wheel, not the heap.
+	// Expire go into the slots, not the run.
 	q.cur = q.tickOf(0)
 	return q, nil
 }
@@ -206,7 +207,7 @@ func (q *Queue) Push(t *api.Timer) error {
 	return nil
 }
 
-// file puts t, with tick tk, in the heap if its tick has come, else in the
+// file puts t, with tick tk, in the run if its tick has come, else in the
 // lowest level with room for it.
 func (q *Queue) file(t *api.Timer, tk uint64) {
 	if tk <= q.cur {
@@ -226,10 +227,7 @@ func (q *Queue) file(t *api.Timer, tk uint64) {
 // in a slot is only marked removed: its entry stays until the slot is
 // emptied or compacted.
 func (q *Queue) Remove(t *api.Timer) bool {
-	if t == nil {
-		return false
-	}
-	if t.Q.Pos >= 0 {
+	if t == nil || t.Q.Pos >= 0 {
 		return false
 	}
 	v := -(t.Q.Pos + 1)
@@ -295,7 +293,7 @@ func (q *Queue) NextDeadline() (int64, bool) {
 	if l > 0 {
 		return q.startOf(start), true
 	}
-	// The earliest timers share one tick: move them to the heap, which
+	// The earliest timers share one tick: move them to the run, which
 	// gives the exact answer. The current tick may move up to theirs,
 	// since no timer in the wheel is earlier.
 	q.cascade(l, s, start, start)
@@ -329,7 +327,7 @@ func (q *Queue) pacingWake() (uint64, bool) {
 
 // cascade empties slot s of level l, whose first tick is start, making
 // start the current tick if it is later: timers whose tick is <= target go
-// to the heap, the others to lower levels. It walks the slot's entries in
+// to the run, the others to lower levels. It walks the slot's entries in
 // memory order; none goes back into the slot it empties, since the level
 // below has room for the whole slot from its start on.
 func (q *Queue) cascade(l, s int, start, target uint64) {
@@ -383,7 +381,7 @@ func (q *Queue) pace() {
 }
 
 // Trim implements [api.Trimmer]: it gives back the memory a burst left in
-// the heap of due timers and in the slots' arrays.
+// the run and in the slots' arrays.
 func (q *Queue) Trim() {
 	q.run = timerheap.Shrink(q.run, minSlot, minSlot/4)
 	q.tmp = nil
