@@ -19,9 +19,9 @@
 // timer at 1e5, with a p99 lateness of 0.84 ms against the wheel's 0.50
 // ms), and libev, libuv and asyncio all use heaps. Choose the wheel
 // (EVLOOP_TIMERS=wheel, or loop.Options) for many idle timeouts that
-// rarely fire; the B-tree is there to compare with, at several times the
-// heap's cost per cancel-and-arm (it removes lazily too, so its memory
-// runs ahead of its timers).
+// rarely fire; the B-tree is there to compare with, at 2.4 to 3.9 times
+// the heap's cost per cancel-and-arm (W2a, from 1e6 timers down to 1000;
+// it removes lazily too, so its memory runs ahead of its timers).
 //
 // The environment variable EVLOOP_TIMERS overrides the default at run
 // time; a name this package does not know is an error matching

@@ -18,18 +18,21 @@
 // within a node, twice per re-arm: once to delete, once to insert. So
 // Remove, for a timer alone at its deadline and not the earliest, leaves
 // its entry in the tree and only marks the timer out, as the Go runtime's
-// timers do: an entry records the Seq its timer had when filed, and a
-// timer pushed again (here or in any queue) has another, so a stale entry
-// is recognised wherever it is met (Push at the same deadline replaces
-// it; Expire and the search for the earliest skip it). When stale entries
-// outnumber live ones four to one, the tree is rebuilt from the live
-// ones, so it holds at most five entries per queued timer (and a few
-// hundred when almost empty). That ratio was measured: at one to one,
+// timers do. An entry is a (deadline, timer) pair, 16 bytes, and it is
+// live when its timer is in this queue (the timer's Q.Pos is the queue's
+// own mark, a number above 2^62 drawn from a process-wide counter, which
+// no heap index reaches and the wheel's negative marks never equal) and
+// filed at that deadline: a stale entry is recognised wherever it is met
+// (Push at the same deadline replaces it; Expire and the search for the
+// earliest skip it). Entries used to carry the timer's Seq as well; at 24
+// bytes a node's binary search touched half as many cache lines again,
+// and churn at 1e5 timers cost more (docs/bench/w2a-s10-btree.txt). When
+// stale entries outnumber live ones four to one, the tree is rebuilt from
+// the live ones, so it holds at most five entries per queued timer (and a
+// few hundred when almost empty). That ratio was measured: at one to one,
 // the rebuilds' garbage cost 50% more bytes per re-arm and 22% more time
 // at 1000 timers. The earliest entry is always live, so NextDeadline
-// stays exact. Sequence numbers come from one process-wide counter in
-// blocks, starting at 2^62, so that no other queue's counter can hand a
-// timer the number a stale entry remembers.
+// stays exact.
 //
 // Push and Remove are O(log n) with a large base (degree 32 by default);
 // NextDeadline is O(1) from a cached minimum; Expire pops from the left.
@@ -47,41 +50,25 @@ import (
 
 // Queue is a B-tree of timers. Create it with New.
 type Queue struct {
-	tree   *tbtree.Map[int64, entry] // deadline -> the earliest pushed timer due then
+	tree   *tbtree.Map[int64, *api.Timer] // deadline -> the earliest pushed timer due then
 	degree int
+	mark   int        // the Q.Pos of this queue's timers
 	n      int        // live timers
 	stale  int        // entries of removed timers still in the tree
 	min    *api.Timer // the head of the earliest key's list; nil when empty
 	seq    uint64     // the last sequence number handed out
-	seqEnd uint64     // the end of the block seq is drawn from
 }
 
-// An entry is the head of a deadline's list, with the Seq it had when
-// filed: if the timer's Seq differs now, or it is out of any queue, the
-// entry is stale.
-type entry struct {
-	t   *api.Timer
-	seq uint64
+// live reports whether the entry (when, t) is t's own: t is in this queue
+// and filed at when. Otherwise it is stale.
+func (q *Queue) live(when int64, t *api.Timer) bool {
+	return t.Q.Pos == q.mark && t.Q.When == when
 }
 
-func (e entry) live(when int64) bool {
-	return e.t.Q.Pos != 0 && e.t.Q.Seq == e.seq && e.t.Q.When == when
-}
-
-// seqBlocks hands out blocks of sequence numbers to every B-tree queue of
-// the process, above 2^62: numbers no other queue's counter reaches.
-var seqBlocks atomic.Uint64
-
-const seqBlock = 1 << 20
-
-func (q *Queue) nextSeq() uint64 {
-	if q.seq == q.seqEnd {
-		q.seq = 1<<62 + (seqBlocks.Add(1)-1)*seqBlock
-		q.seqEnd = q.seq + seqBlock
-	}
-	q.seq++
-	return q.seq
-}
+// marks hands every B-tree queue of the process its own Q.Pos, above
+// 2^62: values no heap index reaches, and positive where the wheel's are
+// negative.
+var marks atomic.Int64
 
 var _ api.TimerQueue = (*Queue)(nil)
 
@@ -98,7 +85,11 @@ func New(opts *Options) *Queue {
 	if opts != nil {
 		degree = opts.Degree
 	}
-	return &Queue{tree: tbtree.NewMap[int64, entry](degree), degree: degree}
+	return &Queue{
+		tree:   tbtree.NewMap[int64, *api.Timer](degree),
+		degree: degree,
+		mark:   int(1<<62 + marks.Add(1)),
+	}
 }
 
 // Name returns "btree", the name the timers registry knows it by.
@@ -113,13 +104,14 @@ func (q *Queue) Push(t *api.Timer) error {
 		return api.ErrNilTimer
 	}
 	q.Remove(t)
-	t.Q.Seq, t.Q.When, t.Q.Pos = q.nextSeq(), t.Deadline, 1
+	q.seq++
+	t.Q.Seq, t.Q.When, t.Q.Pos = q.seq, t.Deadline, q.mark
 	t.Q.Next, t.Q.Prev = nil, t
-	if old, dup := q.tree.Set(t.Deadline, entry{t, t.Q.Seq}); dup {
-		if old.live(t.Deadline) {
+	if old, dup := q.tree.Set(t.Deadline, t); dup {
+		if old != t && q.live(t.Deadline, old) {
 			// Another timer is due then: put the head back and t at the tail.
 			q.tree.Set(t.Deadline, old)
-			head := old.t
+			head := old
 			tail := head.Q.Prev
 			tail.Q.Next, t.Q.Prev, head.Q.Prev = t, tail, t
 		} else {
@@ -154,11 +146,10 @@ func (q *Queue) Remove(t *api.Timer) bool {
 		q.fixMin()
 		return true
 	}
-	e, ok := q.tree.Get(t.Q.When)
-	if !ok || !e.live(t.Q.When) || !onList(e.t, t) {
+	if t.Q.Pos != q.mark {
 		return false // not ours
 	}
-	head := e.t
+	head, _ := q.tree.Get(t.Q.When)
 	switch {
 	case t != head: // the middle or the tail of a list
 		t.Q.Prev.Q.Next = t.Q.Next
@@ -170,7 +161,7 @@ func (q *Queue) Remove(t *api.Timer) bool {
 	default: // the head of a longer list
 		next := t.Q.Next
 		next.Q.Prev = t.Q.Prev
-		q.tree.Set(t.Q.When, entry{next, next.Q.Seq})
+		q.tree.Set(t.Q.When, next)
 		if q.min == t {
 			q.min = next
 		}
@@ -187,13 +178,13 @@ func (q *Queue) removed(t *api.Timer) {
 // fixMin finds the earliest live entry, dropping the stale ones before it.
 func (q *Queue) fixMin() {
 	for {
-		when, e, ok := q.tree.Min()
+		when, t, ok := q.tree.Min()
 		if !ok {
 			q.min = nil
 			return
 		}
-		if e.live(when) {
-			q.min = e.t
+		if q.live(when, t) {
+			q.min = t
 			return
 		}
 		q.tree.PopMin()
@@ -208,29 +199,14 @@ func (q *Queue) compact() {
 	if q.stale <= 4*max(q.n, 64) {
 		return
 	}
-	tree := tbtree.NewMap[int64, entry](q.degree)
-	q.tree.Scan(func(when int64, e entry) bool {
-		if e.live(when) {
-			tree.Load(when, e)
+	tree := tbtree.NewMap[int64, *api.Timer](q.degree)
+	q.tree.Scan(func(when int64, t *api.Timer) bool {
+		if q.live(when, t) {
+			tree.Load(when, t)
 		}
 		return true
 	})
 	q.tree, q.stale = tree, 0
-}
-
-// onList reports whether t is on the list that starts at head. Only a
-// timer of another queue with the same deadline makes it walk further
-// than t itself; lists are one timer long but for exact ties.
-func onList(head, t *api.Timer) bool {
-	if head == t {
-		return true
-	}
-	for u := head.Q.Next; u != nil; u = u.Q.Next {
-		if u == t {
-			return true
-		}
-	}
-	return false
 }
 
 // NextDeadline implements [api.TimerQueue]. The answer is exact.
@@ -249,7 +225,7 @@ func (q *Queue) Expire(now int64, fn func(*api.Timer)) int {
 		if t.Q.Next != nil {
 			next := t.Q.Next
 			next.Q.Prev = t.Q.Prev
-			q.tree.Set(t.Q.When, entry{next, next.Q.Seq})
+			q.tree.Set(t.Q.When, next)
 			q.min = next
 		} else {
 			q.tree.PopMin()

@@ -34,38 +34,33 @@ func TestStaleEntriesBounded(t *testing.T) {
 }
 
 // A timer removed from a B-tree and queued elsewhere at the same deadline
-// is not handed over by the B-tree: its stale entry is recognised.
+// is not handed over by the B-tree: its stale entry is recognised, whether
+// the other queue is a heap (whose positions count from 1) or another
+// B-tree.
 func TestStaleEntryOfATimerQueuedElsewhere(t *testing.T) {
-	bt, other := btree.New(nil), heap.New()
-	var moved, stays api.Timer
-	moved.Deadline, stays.Deadline = 10, 20
-	bt.Push(&stays) // the earliest, so that moved's removal is lazy
-	stays.Deadline = 5
-	bt.Push(&stays)
-	bt.Push(&moved)
-	if moved.Q.Seq < 1<<62 {
-		t.Fatalf("Push gave Seq %d; want one above 2^62, beyond other queues' counters", moved.Q.Seq)
-	}
-	if !bt.Remove(&moved) {
-		t.Fatal("Remove(moved) = false; want true")
-	}
-	// Two pushes first, so that a queue numbering from 1, as the heap
-	// does, would give moved the Seq the B-tree gave it, were the
-	// B-tree's numbers not its own.
-	var d1, d2 api.Timer
-	d1.Deadline, d2.Deadline = 1000, 1000
-	other.Push(&d1)
-	other.Push(&d2)
-	other.Push(&moved) // same deadline, 10, and Pos != 0 again
-	var got []*api.Timer
-	bt.Expire(100, func(tm *api.Timer) { got = append(got, tm) })
-	if len(got) != 1 || got[0] != &stays {
-		t.Errorf("B-tree Expire(100) handed over %d timers (moved among them: %v); want only its own", len(got), len(got) > 1 || len(got) == 1 && got[0] == &moved)
-	}
-	if n := other.Expire(100, func(*api.Timer) {}); n != 1 {
-		t.Errorf("heap Expire(100) = %d; want 1 (the moved timer)", n)
-	}
-	if bt.Len() != 0 || bt.Entries() != 0 {
-		t.Errorf("after Expire: Len() = %d, entries %d; want 0, 0", bt.Len(), bt.Entries())
+	for name, other := range map[string]api.TimerQueue{"heap": heap.New(), "btree": btree.New(nil)} {
+		bt := btree.New(nil)
+		var moved, stays api.Timer
+		moved.Deadline, stays.Deadline = 10, 20
+		bt.Push(&stays) // the earliest, so that moved's removal is lazy
+		stays.Deadline = 5
+		bt.Push(&stays)
+		bt.Push(&moved)
+		if !bt.Remove(&moved) {
+			t.Fatal("Remove(moved) = false; want true")
+		}
+		other.Push(&moved) // same deadline, 10, and Pos != 0 again
+		var got []*api.Timer
+		bt.Expire(100, func(tm *api.Timer) { got = append(got, tm) })
+		if len(got) != 1 || got[0] != &stays {
+			t.Errorf("%s elsewhere: B-tree Expire(100) handed over %d timers (moved among them: %v); want only its own",
+				name, len(got), len(got) > 1 || len(got) == 1 && got[0] == &moved)
+		}
+		if n := other.Expire(100, func(*api.Timer) {}); n != 1 {
+			t.Errorf("%s Expire(100) = %d; want 1 (the moved timer)", name, n)
+		}
+		if bt.Len() != 0 || bt.Entries() != 0 {
+			t.Errorf("%s elsewhere: after Expire: Len() = %d, entries %d; want 0, 0", name, bt.Len(), bt.Entries())
+		}
 	}
 }
