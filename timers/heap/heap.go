@@ -51,7 +51,11 @@ func parent(i int) int { return timerheap.Parent(i) }
 func child(i int) int  { return timerheap.Child(i) }
 
 // An entry is a timer's place in the heap, its deadline and its push's
-// sequence number beside it, so that sifts never leave the array.
+// sequence number beside it, so that sifts never leave the array. At 24
+// bytes, four siblings span two cache lines; 16-byte (deadline, timer)
+// entries with the seqs in a second array measured no faster at 1e5 and
+// 1e6 timers and 8% slower at 1000 (docs/bench/w2-s10-heap16.txt): the
+// time goes to the first look at the caller's record, not to the sift.
 type entry struct {
 	when int64
 	seq  uint64
