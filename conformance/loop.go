@@ -316,11 +316,15 @@ func loopCancelDuringIteration(t *recorder, newLoop NewLoop) {
 }
 
 // loopStaleHandle keeps the handle of a timer that ran and schedules
-// many more: the old handle must cancel none of them.
+// many more: the old handle must cancel none of them, neither before its
+// record is reused nor after.
 func loopStaleHandle(t *recorder, newLoop NewLoop) {
 	l := open(t, newLoop, nil)
 	old := later(t, l, 0, l.Stop)
 	runLoop(t, l)
+	if old.Cancel() {
+		t.Errorf("Cancel() of a handle whose timer just ran = true; want false")
+	}
 	count := 0
 	for range 500 {
 		later(t, l, 0, func() { count++ })
