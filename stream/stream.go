@@ -57,7 +57,7 @@ import (
 	"time"
 
 	"github.com/evloop/evloop/api"
-	"github.com/evloop/evloop/internal/sock"
+	"github.com/evloop/evloop/internal/nbio"
 	"github.com/evloop/evloop/loop"
 	"github.com/evloop/evloop/task"
 	"golang.org/x/sys/unix"
@@ -439,7 +439,7 @@ func (c *Conn) Read(co *task.Co, p []byte) (int, error) {
 				return 0, fmt.Errorf("stream: read: %w", err)
 			}
 		}
-		n, err := sock.Read(c.fd, p)
+		n, err := nbio.Read(c.fd, p)
 		switch {
 		case err == unix.EINTR:
 			continue
@@ -470,7 +470,7 @@ func (c *Conn) Write(co *task.Co, p []byte) (int, error) {
 		if c.wdl != 0 && c.wdl <= c.l.Now() {
 			return written, fmt.Errorf("stream: write: %w", os.ErrDeadlineExceeded)
 		}
-		n, err := sock.Write(c.fd, p)
+		n, err := nbio.Write(c.fd, p)
 		switch {
 		case err == unix.EINTR:
 			continue

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/evloop/evloop/api"
-	"github.com/evloop/evloop/internal/sock"
+	"github.com/evloop/evloop/internal/nbio"
 	"github.com/evloop/evloop/loop"
 	"golang.org/x/sys/unix"
 )
@@ -233,7 +233,7 @@ func (t *Transport) Write(p []byte) error {
 // nothing.
 func write(fd int, p []byte) (int, error) {
 	for {
-		n, err := sock.Write(fd, p)
+		n, err := nbio.Write(fd, p)
 		switch err {
 		case nil:
 			return n, nil
@@ -270,7 +270,7 @@ func (t *Transport) readable() {
 	defer t.guard()
 	buf := *t.buf
 	for {
-		n, err := sock.Read(t.fd, buf)
+		n, err := nbio.Read(t.fd, buf)
 		switch {
 		case err == unix.EINTR:
 			continue

@@ -10,6 +10,7 @@ package wakeup
 import (
 	"sync/atomic"
 
+	"github.com/evloop/evloop/internal/nbio"
 	"golang.org/x/sys/unix"
 )
 
@@ -32,7 +33,7 @@ func (k *Waker) Wake() {
 		return
 	}
 	for {
-		_, err := unix.Write(k.w, wakeBytes[:])
+		_, err := nbio.Write(k.w, wakeBytes[:])
 		// EAGAIN: the counter or pipe is full, so the loop will wake.
 		if err != unix.EINTR {
 			return
@@ -45,7 +46,7 @@ func (k *Waker) Wake() {
 func (k *Waker) Drain() {
 	var buf [64]byte
 	for {
-		_, err := unix.Read(k.r, buf[:])
+		_, err := nbio.Read(k.r, buf[:])
 		if err == unix.EINTR {
 			continue
 		}

@@ -1,19 +1,19 @@
 //go:build linux
 
-package sock_test
+package nbio_test
 
 import (
 	"testing"
 
-	"github.com/evloop/evloop/internal/sock"
+	"github.com/evloop/evloop/internal/nbio"
 	"golang.org/x/sys/unix"
 )
 
 // BenchmarkReadWrite is one 64-byte write and the read of it on a Unix
-// socket pair, through sock (raw system calls, except under -race) and
+// socket pair, through nbio (raw system calls, except under -race) and
 // through x/sys/unix (the runtime told of each call):
 //
-//	go test -run '^$' -bench ReadWrite -count 12 ./internal/sock > rw.txt
+//	go test -run '^$' -bench ReadWrite -count 12 ./internal/nbio > rw.txt
 //	go -C bench tool benchstat -col /impl ../rw.txt
 func BenchmarkReadWrite(b *testing.B) {
 	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
@@ -27,7 +27,7 @@ func BenchmarkReadWrite(b *testing.B) {
 		name        string
 		read, write func(int, []byte) (int, error)
 	}{
-		{"sock", sock.Read, sock.Write},
+		{"nbio", nbio.Read, nbio.Write},
 		{"unix", unix.Read, unix.Write},
 	}
 	for _, impl := range impls {

@@ -1,12 +1,10 @@
 //go:build unix && (!linux || race)
 
-package sock
+package nbio
 
 import "golang.org/x/sys/unix"
 
-// Read is read(2), an ordinary call: elsewhere than on Linux system calls
-// go through the C library (macOS) or are not worth a raw path of their
-// own, and under the race detector x/sys/unix's annotations are wanted.
+// Read is read(2), the ordinary call (see the package documentation).
 // On an error it returns 0, as the raw path does.
 func Read(fd int, p []byte) (int, error) {
 	n, err := unix.Read(fd, p)
