@@ -28,6 +28,7 @@ import (
 	"os"
 
 	"github.com/evloop/evloop/api"
+	"github.com/evloop/evloop/internal/nbio"
 	"github.com/evloop/evloop/internal/sock"
 	"github.com/evloop/evloop/loop"
 	"github.com/evloop/evloop/task"
@@ -151,7 +152,7 @@ func (c *Conn) Read(co *task.Co, p []byte) (int, error) {
 // recv receives one datagram; EAGAIN comes back as it is.
 func recv(fd int, p []byte) (int, netip.AddrPort, error) {
 	for {
-		n, _, flags, from, err := unix.Recvmsg(fd, p, nil, 0)
+		n, ap, truncated, err := nbio.RecvFrom(fd, p)
 		switch {
 		case err == unix.EINTR:
 			continue
@@ -160,8 +161,7 @@ func recv(fd int, p []byte) (int, netip.AddrPort, error) {
 		case err != nil:
 			return 0, netip.AddrPort{}, fmt.Errorf("datagram: read: %w", os.NewSyscallError("recvmsg", err))
 		}
-		ap, _ := sock.AddrPort(from)
-		if flags&unix.MSG_TRUNC != 0 {
+		if truncated {
 			return n, ap, fmt.Errorf("datagram: read into %d bytes: %w", len(p), api.ErrTruncated)
 		}
 		return n, ap, nil

@@ -2,7 +2,12 @@
 
 package nbio
 
-import "golang.org/x/sys/unix"
+import (
+	"net/netip"
+
+	"github.com/evloop/evloop/internal/sock"
+	"golang.org/x/sys/unix"
+)
 
 // Read is read(2), the ordinary call (see the package documentation).
 // On an error it returns 0, as the raw path does.
@@ -21,4 +26,16 @@ func Write(fd int, p []byte) (int, error) {
 		return 0, err
 	}
 	return n, nil
+}
+
+// RecvFrom receives one datagram into p with x/sys/unix's Recvmsg: the
+// length received, the sender (the zero AddrPort if it is not an IP
+// address), and whether the datagram was cut to fit p.
+func RecvFrom(fd int, p []byte) (int, netip.AddrPort, bool, error) {
+	n, _, flags, from, err := unix.Recvmsg(fd, p, nil, 0)
+	if err != nil {
+		return 0, netip.AddrPort{}, false, err
+	}
+	ap, _ := sock.AddrPort(from)
+	return n, ap, flags&unix.MSG_TRUNC != 0, nil
 }
