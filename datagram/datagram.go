@@ -172,11 +172,10 @@ func recv(fd int, p []byte) (int, netip.AddrPort, error) {
 // cannot take it. An IPv4 address goes to an IPv6 socket mapped; an IPv6
 // one cannot go to an IPv4 socket (an error matching unix.EAFNOSUPPORT).
 func (c *Conn) WriteTo(co *task.Co, p []byte, addr netip.AddrPort) (int, error) {
-	sa := sock.Sockaddr(c.domain, addr)
-	if sa == nil {
+	if !sock.Fits(c.domain, addr) {
 		return 0, fmt.Errorf("datagram: write to %v: %w", addr, unix.EAFNOSUPPORT)
 	}
-	return c.write(co, p, sa)
+	return c.write(co, p, addr)
 }
 
 // Write sends p as one datagram on a connected socket.
@@ -184,15 +183,16 @@ func (c *Conn) Write(co *task.Co, p []byte) (int, error) {
 	if !c.connected {
 		return 0, fmt.Errorf("datagram: write: not connected (use WriteTo): %w", unix.EDESTADDRREQ)
 	}
-	return c.write(co, p, nil)
+	return c.write(co, p, netip.AddrPort{})
 }
 
-func (c *Conn) write(co *task.Co, p []byte, sa unix.Sockaddr) (int, error) {
+// write sends to to, or on the connected socket if to is the zero AddrPort.
+func (c *Conn) write(co *task.Co, p []byte, to netip.AddrPort) (int, error) {
 	for {
 		if c.closed {
 			return 0, fmt.Errorf("datagram: write: %w", net.ErrClosed)
 		}
-		err := send(c.fd, p, sa)
+		err := send(c.fd, c.domain, p, to)
 		if err != unix.EAGAIN {
 			if err != nil {
 				return 0, err
@@ -208,10 +208,11 @@ func (c *Conn) write(co *task.Co, p []byte, sa unix.Sockaddr) (int, error) {
 	}
 }
 
-// send sends one datagram; EAGAIN comes back as it is.
-func send(fd int, p []byte, sa unix.Sockaddr) error {
+// send sends one datagram to to (the zero AddrPort: on a connected
+// socket); EAGAIN comes back as it is.
+func send(fd, domain int, p []byte, to netip.AddrPort) error {
 	for {
-		err := unix.Sendto(fd, p, 0, sa)
+		err := nbio.SendTo(fd, p, domain, to)
 		switch err {
 		case nil, unix.EAGAIN:
 			return err

@@ -6,7 +6,6 @@ import (
 	"net/netip"
 	"testing"
 
-	"github.com/evloop/evloop/internal/sock"
 	"github.com/evloop/evloop/loop"
 	"github.com/evloop/evloop/task"
 )
@@ -48,7 +47,7 @@ func TestSendQueue(t *testing.T) {
 	if err := l.AddWriter(snd.fd, tr.flush); err != nil {
 		t.Fatal(err)
 	}
-	tr.queue = append(tr.queue, pending{[]byte("first"), sock.Sockaddr(snd.domain, to)})
+	tr.queue = append(tr.queue, pending{[]byte("first"), to})
 	tr.queued = 5
 	for _, msg := range []string{"second", "third"} {
 		if err := tr.SendTo([]byte(msg), to); err != nil {
@@ -122,7 +121,7 @@ func TestNoDatagramAfterClose(t *testing.T) {
 	}
 	defer sender.Close()
 	for range 3 {
-		if err := send(sender.fd, []byte("x"), sock.Sockaddr(sender.domain, to)); err != nil {
+		if err := send(sender.fd, sender.domain, []byte("x"), to); err != nil {
 			t.Fatal(err)
 		}
 	}

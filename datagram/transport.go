@@ -31,7 +31,7 @@ type Transport struct {
 
 type pending struct {
 	p  []byte
-	sa unix.Sockaddr
+	to netip.AddrPort // the zero AddrPort on a connected socket
 }
 
 // Serve hands c to p: p.ConnectionMade runs now, then DatagramReceived
@@ -95,11 +95,10 @@ func (t *Transport) readable() {
 // can. An error the socket reports at once is returned; one met later
 // goes to ErrorReceived.
 func (t *Transport) SendTo(p []byte, addr netip.AddrPort) error {
-	sa := sock.Sockaddr(t.c.domain, addr)
-	if sa == nil {
+	if !sock.Fits(t.c.domain, addr) {
 		return fmt.Errorf("datagram: send to %v: %w", addr, unix.EAFNOSUPPORT)
 	}
-	return t.send(p, sa)
+	return t.send(p, addr)
 }
 
 // Send sends p as one datagram on a connected socket (see SendTo).
@@ -107,15 +106,15 @@ func (t *Transport) Send(p []byte) error {
 	if !t.c.connected {
 		return fmt.Errorf("datagram: send: not connected (use SendTo): %w", unix.EDESTADDRREQ)
 	}
-	return t.send(p, nil)
+	return t.send(p, netip.AddrPort{})
 }
 
-func (t *Transport) send(p []byte, sa unix.Sockaddr) error {
+func (t *Transport) send(p []byte, to netip.AddrPort) error {
 	if t.done || t.closing {
 		return fmt.Errorf("datagram: send: %w", net.ErrClosed)
 	}
 	if len(t.queue) == 0 {
-		err := send(t.c.fd, p, sa)
+		err := send(t.c.fd, t.c.domain, p, to)
 		if err != unix.EAGAIN {
 			return err
 		}
@@ -123,7 +122,7 @@ func (t *Transport) send(p []byte, sa unix.Sockaddr) error {
 			return fmt.Errorf("datagram: send: %w", err)
 		}
 	}
-	t.queue = append(t.queue, pending{bytes.Clone(p), sa})
+	t.queue = append(t.queue, pending{bytes.Clone(p), to})
 	t.queued += len(p)
 	return nil
 }
@@ -132,7 +131,7 @@ func (t *Transport) flush() {
 	defer t.guard()
 	for len(t.queue) > 0 && !t.done {
 		d := t.queue[0]
-		err := send(t.c.fd, d.p, d.sa)
+		err := send(t.c.fd, t.c.domain, d.p, d.to)
 		if err == unix.EAGAIN {
 			return
 		}

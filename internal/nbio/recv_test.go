@@ -67,3 +67,39 @@ func TestRecvFrom(t *testing.T) {
 		}
 	}
 }
+
+// SendTo sends to an IPv4 or IPv6 address, an IPv4 one mapped from an
+// AF_INET6 socket, and on a connected socket when given no address.
+func TestSendTo(t *testing.T) {
+	for _, c := range []struct {
+		domain int
+		lo     string
+		to     func(netip.AddrPort) netip.AddrPort
+	}{
+		{unix.AF_INET, "127.0.0.1", func(ap netip.AddrPort) netip.AddrPort { return ap }},
+		{unix.AF_INET6, "::1", func(ap netip.AddrPort) netip.AddrPort { return ap }},
+		{unix.AF_INET6, "::ffff:127.0.0.1", func(ap netip.AddrPort) netip.AddrPort {
+			return netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port()) // 127.0.0.1 from an AF_INET6 socket
+		}},
+	} {
+		rx, tx, rxSA, sender := udpPair(t, c.domain, c.lo)
+		rxAP, _ := sock.AddrPort(rxSA)
+		buf := make([]byte, 16)
+		if err := nbio.SendTo(tx, []byte("to"), c.domain, c.to(rxAP)); err != nil {
+			t.Errorf("%s: SendTo(%v) = %v; want nil", c.lo, c.to(rxAP), err)
+			continue
+		}
+		if n, from, _, err := nbio.RecvFrom(rx, buf); string(buf[:n]) != "to" || from != sender || err != nil {
+			t.Errorf("%s: after SendTo, RecvFrom = %q, %v, %v; want \"to\", %v, nil", c.lo, buf[:n], from, err, sender)
+		}
+		if err := unix.Connect(tx, rxSA); err != nil {
+			t.Fatal(err)
+		}
+		if err := nbio.SendTo(tx, []byte("connected"), c.domain, netip.AddrPort{}); err != nil {
+			t.Errorf("%s: SendTo(no address) on a connected socket = %v; want nil", c.lo, err)
+		}
+		if n, _, _, err := nbio.RecvFrom(rx, buf); string(buf[:n]) != "connected" || err != nil {
+			t.Errorf("%s: RecvFrom = %q, %v; want \"connected\", nil", c.lo, buf[:n], err)
+		}
+	}
+}

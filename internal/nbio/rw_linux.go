@@ -60,3 +60,43 @@ func rawAddrPort(rsa *unix.RawSockaddrAny) netip.AddrPort {
 	}
 	return netip.AddrPort{}
 }
+
+// SendTo sends p as one datagram to to, as a raw sendto(2) with the
+// address built on the stack (x/sys/unix's Sendto takes a Sockaddr, one
+// allocation per datagram); the zero AddrPort sends on a connected
+// socket. An IPv4 address goes to an AF_INET6 socket mapped; the caller
+// has checked that to suits the socket's domain (sock.Fits).
+func SendTo(fd int, p []byte, domain int, to netip.AddrPort) error {
+	var rsa unix.RawSockaddrAny
+	var size uintptr
+	switch {
+	case !to.IsValid():
+	case domain == unix.AF_INET:
+		a := (*unix.RawSockaddrInet4)(unsafe.Pointer(&rsa))
+		a.Family = unix.AF_INET
+		a.Addr = to.Addr().Unmap().As4()
+		putPort(&a.Port, to.Port())
+		size = unix.SizeofSockaddrInet4
+	default:
+		a := (*unix.RawSockaddrInet6)(unsafe.Pointer(&rsa))
+		a.Family = unix.AF_INET6
+		a.Addr = to.Addr().As16()
+		putPort(&a.Port, to.Port())
+		size = unix.SizeofSockaddrInet6
+	}
+	var name unsafe.Pointer
+	if size > 0 {
+		name = unsafe.Pointer(&rsa)
+	}
+	_, _, errno := unix.RawSyscall6(unix.SYS_SENDTO, uintptr(fd), uintptr(unsafe.Pointer(unsafe.SliceData(p))), uintptr(len(p)), 0, uintptr(name), size)
+	if errno != 0 {
+		return errno
+	}
+	return nil
+}
+
+// putPort stores port in network byte order.
+func putPort(dst *uint16, port uint16) {
+	b := (*[2]byte)(unsafe.Pointer(dst))
+	b[0], b[1] = byte(port>>8), byte(port)
+}

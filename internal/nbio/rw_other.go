@@ -39,3 +39,14 @@ func RecvFrom(fd int, p []byte) (int, netip.AddrPort, bool, error) {
 	ap, _ := sock.AddrPort(from)
 	return n, ap, flags&unix.MSG_TRUNC != 0, nil
 }
+
+// SendTo sends p as one datagram to to with x/sys/unix's Sendto; the zero
+// AddrPort sends on a connected socket. The caller has checked that to
+// suits the socket's domain (sock.Fits).
+func SendTo(fd int, p []byte, domain int, to netip.AddrPort) error {
+	var sa unix.Sockaddr
+	if to.IsValid() {
+		sa = sock.Sockaddr(domain, to)
+	}
+	return unix.Sendto(fd, p, 0, sa)
+}

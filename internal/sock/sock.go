@@ -53,6 +53,13 @@ func Sockaddr(domain int, ap netip.AddrPort) unix.Sockaddr {
 	return nil
 }
 
+// Fits reports whether ap can be sent to from a socket of domain, as
+// Sockaddr converts it, without making the Sockaddr.
+func Fits(domain int, ap netip.AddrPort) bool {
+	ip := ap.Addr()
+	return domain == unix.AF_INET && ip.Unmap().Is4() || domain == unix.AF_INET6 && ip.IsValid()
+}
+
 // ErrName is ParseIP's error for an address whose host is a name.
 const ErrName = "want a numeric ip:port (names are not looked up here)"
 
