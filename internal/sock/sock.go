@@ -43,18 +43,17 @@ func AddrPort(sa unix.Sockaddr) (netip.AddrPort, bool) {
 // mapped into IPv6 for an AF_INET6 socket; an IPv6 one cannot go to an
 // AF_INET socket (nil).
 func Sockaddr(domain int, ap netip.AddrPort) unix.Sockaddr {
-	ip := ap.Addr()
 	switch {
-	case domain == unix.AF_INET && ip.Unmap().Is4():
-		return &unix.SockaddrInet4{Port: int(ap.Port()), Addr: ip.Unmap().As4()}
-	case domain == unix.AF_INET6 && ip.IsValid():
-		return &unix.SockaddrInet6{Port: int(ap.Port()), Addr: ip.As16()}
+	case !Fits(domain, ap):
+		return nil
+	case domain == unix.AF_INET:
+		return &unix.SockaddrInet4{Port: int(ap.Port()), Addr: ap.Addr().Unmap().As4()}
 	}
-	return nil
+	return &unix.SockaddrInet6{Port: int(ap.Port()), Addr: ap.Addr().As16()}
 }
 
-// Fits reports whether ap can be sent to from a socket of domain, as
-// Sockaddr converts it, without making the Sockaddr.
+// Fits reports whether ap can be sent to from a socket of domain: an IPv4
+// address from either family, an IPv6 one from AF_INET6 only.
 func Fits(domain int, ap netip.AddrPort) bool {
 	ip := ap.Addr()
 	return domain == unix.AF_INET && ip.Unmap().Is4() || domain == unix.AF_INET6 && ip.IsValid()

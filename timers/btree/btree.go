@@ -20,8 +20,8 @@
 // its entry in the tree and only marks the timer out, as the Go runtime's
 // timers do. An entry is a (deadline, timer) pair, 16 bytes, and it is
 // live when its timer is in this queue (the timer's Q.Pos is the queue's
-// own mark, a number above 2^62 drawn from a process-wide counter, which
-// no heap index reaches and the wheel's negative marks never equal) and
+// own mark, a number in [2^29, 2^30) drawn from a process-wide counter,
+// which no heap index reaches and no other queue's mark equals) and
 // filed at that deadline: a stale entry is recognised wherever it is met
 // (Push at the same deadline replaces it; Expire and the search for the
 // earliest skip it). Entries used to carry the timer's Seq as well; at 24
@@ -65,10 +65,16 @@ func (q *Queue) live(when int64, t *api.Timer) bool {
 	return t.Q.Pos == q.mark && t.Q.When == when
 }
 
-// marks hands every B-tree queue of the process its own Q.Pos, above
-// 2^62: values no heap index reaches, and positive where the wheel's are
-// negative.
+// marks hands every B-tree queue of the process its own Q.Pos, in
+// [2^29, 2^30): above any index a heap of timers reaches, below the heap
+// queue's marks (from 2^30), positive where the wheel's are negative, and
+// an int on 32-bit platforms too.
 var marks atomic.Int64
+
+const (
+	firstMark = 1 << 29
+	markMask  = 1<<29 - 1
+)
 
 var _ api.TimerQueue = (*Queue)(nil)
 
@@ -88,7 +94,7 @@ func New(opts *Options) *Queue {
 	return &Queue{
 		tree:   tbtree.NewMap[int64, *api.Timer](degree),
 		degree: degree,
-		mark:   int(1<<62 + marks.Add(1)),
+		mark:   firstMark + int(marks.Add(1)&markMask),
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/evloop/evloop/api"
+	"github.com/evloop/evloop/conformance"
 	"github.com/evloop/evloop/timers/btree"
 	"github.com/evloop/evloop/timers/heap"
 )
@@ -35,10 +36,11 @@ func TestStaleEntriesBounded(t *testing.T) {
 
 // A timer removed from a B-tree and queued elsewhere at the same deadline
 // is not handed over by the B-tree: its stale entry is recognised, whether
-// the other queue is a heap (whose positions count from 1) or another
-// B-tree.
+// the other queue is a heap, another B-tree or the reference queue (whose
+// Q.Pos is 1 for "present").
 func TestStaleEntryOfATimerQueuedElsewhere(t *testing.T) {
-	for name, other := range map[string]api.TimerQueue{"heap": heap.New(), "btree": btree.New(nil)} {
+	others := map[string]api.TimerQueue{"heap": heap.New(), "btree": btree.New(nil), "reference": new(conformance.ReferenceQueue)}
+	for name, other := range others {
 		bt := btree.New(nil)
 		var moved, stays api.Timer
 		moved.Deadline, stays.Deadline = 10, 20
@@ -61,6 +63,19 @@ func TestStaleEntryOfATimerQueuedElsewhere(t *testing.T) {
 		}
 		if bt.Len() != 0 || bt.Entries() != 0 {
 			t.Errorf("%s elsewhere: after Expire: Len() = %d, entries %d; want 0, 0", name, bt.Len(), bt.Entries())
+		}
+	}
+}
+
+// A B-tree's mark, the Q.Pos of its timers, is one no other queue gives:
+// in [2^29, 2^30), above any index a heap of timers reaches and below the
+// heap's marks, positive where the wheel's are negative, and an int on
+// 32-bit platforms too (a mark above 2^62, cut to 32 bits, came out as
+// small numbers there, 1 among them, the reference queue's "present").
+func TestMarkRange(t *testing.T) {
+	for range 100 {
+		if m := btree.New(nil).Mark(); m < 1<<29 || m >= 1<<30 {
+			t.Fatalf("New(nil).Mark() = %d; want in [2^29, 2^30)", m)
 		}
 	}
 }
